@@ -1,0 +1,5 @@
+import sys
+
+from interactor_mock.cli import main
+
+sys.exit(main())

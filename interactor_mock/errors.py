@@ -1,0 +1,135 @@
+"""The exception hierarchy.
+
+Every error the mock can answer with is a class here, carrying its HTTP ``status``, a stable
+``code`` and a ``message``; one Flask handler renders them as ``{"error": message, ...}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class InteractorMockError(Exception):
+    """Root of every exception the package raises."""
+
+
+class ContractError(InteractorMockError):
+    """A contract file is defective; the message names the file and the JSON pointer."""
+
+    def __init__(self, path: str, pointer: str, reason: str) -> None:
+        super().__init__(f"{path}: at {pointer or '/'}: {reason}")
+        self.path = path
+        self.pointer = pointer
+        self.reason = reason
+
+
+class HTTPError(InteractorMockError):
+    """An error answered over HTTP as ``{"error": message}`` plus optional detail keys."""
+
+    status: int = 400
+    code: str = "bad_request"
+    message: str = "Bad request"
+
+    def __init__(
+        self, message: str | None = None, *, status: int | None = None, **extra: Any
+    ) -> None:
+        if message is not None:
+            self.message = message
+        if status is not None:
+            self.status = status
+        self.extra = extra
+        super().__init__(self.message)
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.message, **self.extra}
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+
+class BadRequest(HTTPError):
+    status = 400
+    code = "bad_request"
+
+
+class InvalidInput(BadRequest):
+    code = "invalid_input"
+
+
+class PayloadTooLarge(HTTPError):
+    status = 413
+    code = "payload_too_large"
+    message = "Request body is too large"
+
+
+class Unauthorized(HTTPError):
+    status = 401
+    code = "unauthorized"
+    message = "Missing x-api-key header"
+
+
+class NotFound(HTTPError, LookupError):
+    status = 404
+    code = "not_found"
+    message = "Not found"
+
+
+class UnknownConnector(NotFound):
+    code = "unknown_connector"
+
+
+class UnknownAction(NotFound):
+    code = "unknown_action"
+
+
+class UnknownEnvironment(NotFound):
+    code = "unknown_environment"
+
+
+class CredentialNotFound(NotFound):
+    code = "credential_not_found"
+
+
+class NoTokens(HTTPError):
+    """The real service's answer for an account that never granted access (observed)."""
+
+    status = 500
+    code = "no_tokens"
+    message = "Account has no tokens"
+
+
+class ContractViolation(HTTPError):
+    """The mock produced output its own contract rejects: a bug in the contract or generator."""
+
+    status = 500
+    code = "contract_violation"
+
+
+class MethodNotAllowed(HTTPError):
+    status = 405
+    code = "method_not_allowed"
+    message = "Method not allowed"
+
+
+class ScenarioError(HTTPError):
+    """An error answered on purpose by a scenario rule."""
+
+    code = "scenario"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        headers: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, status=status)
+        self._headers = headers or {}
+        self._body = body
+
+    def body(self) -> dict[str, Any]:
+        return self._body if self._body is not None else {"error": self.message}
+
+    def headers(self) -> dict[str, str]:
+        return self._headers

@@ -1,0 +1,14 @@
+"""Rewrite every contract file canonically: sorted keys, 2-space indent, final newline.
+
+Usage: python scripts/canonicalize_contracts.py [--check] [DIR]
+(the same as ``interactor-mock contracts format``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from interactor_mock.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["contracts", "format", *sys.argv[1:]]))
