@@ -69,7 +69,9 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"{NOT_JSON}: {exc}") from None
     if not isinstance(payload, dict):
-        raise BadRequest(f"{NOT_OBJECT}, not {type(payload).__name__ if payload is not None else 'null'}")
+        raise BadRequest(
+            f"{NOT_OBJECT}, not {type(payload).__name__ if payload is not None else 'null'}"
+        )
     return payload
 
 

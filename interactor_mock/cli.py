@@ -54,9 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="fixed key of the Development environment, for reproducible set-ups "
         "(shaped interactor_<8>_<32>)",
     )
-    serve.add_argument(
-        "--seed", type=int, default=0, help="seed of generated data (default 0)"
-    )
+    serve.add_argument("--seed", type=int, default=0, help="seed of generated data (default 0)")
     serve.add_argument(
         "--public-url",
         metavar="URL",
@@ -68,9 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = verbs.add_parser("list", help="list connectors and their actions")
     listing.add_argument("--contracts", type=Path, metavar="DIR", help="contracts directory")
     listing.add_argument("--actions", action="store_true", help="list every action too")
-    check = verbs.add_parser(
-        "check", help="check every contract file; exit 1 naming each defect"
-    )
+    check = verbs.add_parser("check", help="check every contract file; exit 1 naming each defect")
     check.add_argument("directory", nargs="?", type=Path, help="contracts directory")
     fmt = verbs.add_parser("format", help="rewrite contract files canonically")
     fmt.add_argument("directory", nargs="?", type=Path, help="contracts directory")
@@ -97,7 +93,8 @@ def serve(args: argparse.Namespace) -> int:
 
     if args.api_key is not None and not API_KEY_PATTERN.match(args.api_key):
         print(
-            "error: --api-key must look like interactor_<8 letters or digits>_<32 letters or digits>",
+            "error: --api-key must look like "
+            "interactor_<8 letters or digits>_<32 letters or digits>",
             file=sys.stderr,
         )
         return 2
@@ -129,11 +126,13 @@ def serve(args: argparse.Namespace) -> int:
         print(f"  {environment.name:<12} x-api-key: {environment.api_key}")
     print(f"  control API: {origin}/_mock/health   (Ctrl-C to stop)", flush=True)
     try:
+        # werkzeug's serve_forever returns on Ctrl-C itself; catch it too for older versions.
         server.serve_forever(poll_interval=0.1)
     except KeyboardInterrupt:
-        print("\nstopped", flush=True)
+        pass
     finally:
         server.server_close()
+    print("\nstopped", flush=True)
     return 0
 
 

@@ -15,6 +15,7 @@ from interactor_mock.generate import Generator
 from interactor_mock.journal import Journal
 from interactor_mock.keys import Environment
 from interactor_mock.keys import Environments
+from interactor_mock.oauth import Credential
 from interactor_mock.oauth import OAuth
 from interactor_mock.store import MemoryStore
 from interactor_mock.store import Store
@@ -48,9 +49,7 @@ class Engine:
         self.registry = registry or default_registry(self.config.contracts_dir)
         self.store: Store = store or MemoryStore()
         self.clock = clock
-        self.environments = Environments(
-            self.store, clock=self.now, default_seed=self.config.seed
-        )
+        self.environments = Environments(self.store, clock=self.now, default_seed=self.config.seed)
         self.oauth = OAuth(
             self.store,
             clock=self.now,
@@ -89,7 +88,7 @@ class Engine:
 
     def grant(
         self, environment: Environment, connector: str, account: str, *, owner: str = "interactor"
-    ) -> object:
+    ) -> Credential:
         """Connect an account without the browser flow (what the control API's grant does)."""
         contract = self.registry.connector(connector, owner)
         return self.oauth.store_credential(

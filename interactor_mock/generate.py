@@ -13,17 +13,21 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import json
 import random
 import re
 import string
 from collections.abc import Callable
 from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 from typing import Any
 
 from jsonschema import Draft202012Validator
+
+from interactor_mock.contracts import FORMAT_CHECKER
 
 __all__ = ["Generator", "Pools", "seed_for"]
 
@@ -94,7 +98,7 @@ class Draw:
         self.echo = echo
         self.id_alias = id_alias
 
-    def choice(self, seq: tuple[Any, ...] | list[Any]) -> Any:
+    def choice(self, seq: Sequence[Any]) -> Any:
         return seq[int(self.rng.random() * len(seq))]
 
     def hex_id(self, length: int = 16) -> str:
@@ -182,8 +186,12 @@ NAME_PROVIDERS: dict[str, Provider] = {
     "mimetype": lambda d: d.choice(MIME_TYPES),
     "timezone": lambda d: d.choice(TIMEZONES),
     "ts": lambda d: f"{int(d.moment().timestamp())}.{d.rng.randrange(0, 999999):06d}",
-    "channel": lambda d: "C" + "".join(d.choice(string.ascii_uppercase + string.digits) for _ in range(10)),
-    "team": lambda d: "T" + "".join(d.choice(string.ascii_uppercase + string.digits) for _ in range(10)),
+    "channel": lambda d: (
+        "C" + "".join(d.choice(string.ascii_uppercase + string.digits) for _ in range(10))
+    ),
+    "team": lambda d: (
+        "T" + "".join(d.choice(string.ascii_uppercase + string.digits) for _ in range(10))
+    ),
     "etag": lambda d: f'"{d.hex_id(12)}"',
     "company": lambda d: d.choice(d.pools.companies),
     "location": lambda d: d.choice(d.pools.cities),
@@ -255,9 +263,7 @@ def _number(schema: Mapping[str, Any], name: str, draw: Draw, integer: bool) -> 
 class Generator:
     """Generate values that validate against a schema, deterministically per seed."""
 
-    def __init__(
-        self, pools: Pools | None = None, *, optional_probability: float = 0.85
-    ) -> None:
+    def __init__(self, pools: Pools | None = None, *, optional_probability: float = 0.85) -> None:
         self._pools = pools
         self.optional_probability = optional_probability
 
@@ -294,7 +300,9 @@ class Generator:
                 return None
             kind = non_null[0]
         if kind is None:
-            kind = "object" if "properties" in schema else ("array" if "items" in schema else "string")
+            kind = (
+                "object" if "properties" in schema else ("array" if "items" in schema else "string")
+            )
         if kind == "object":
             return self._object(schema, name, draw, depth)
         if kind == "array":
@@ -340,7 +348,12 @@ class Generator:
         for prop, sub in schema.get("properties", {}).items():
             wanted = prop in required or normalised(prop) in draw.echo
             if wanted or draw.rng.random() < self.optional_probability / (1 + depth / 2):
-                if is_root and prop == "id" and draw.id_alias is not None and _fits(sub, draw.id_alias):
+                if (
+                    is_root
+                    and prop == "id"
+                    and draw.id_alias is not None
+                    and _fits(sub, draw.id_alias)
+                ):
                     result[prop] = draw.id_alias
                 else:
                     result[prop] = self.value(sub, prop, draw, depth=depth + 1)
@@ -397,19 +410,24 @@ def _id_alias(echo: Mapping[str, Any]) -> Any:
     return found
 
 
+_SIMPLE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "boolean": bool,
+    "integer": int,
+    "number": (int, float),
+}
+_ANNOTATIONS = {"type", "title", "description"}
+
+
 @functools.lru_cache(maxsize=4096)
 def _validator_for(schema_text: str) -> Draft202012Validator:
-    import json
-
-    return Draft202012Validator(json.loads(schema_text))
+    return Draft202012Validator(json.loads(schema_text), format_checker=FORMAT_CHECKER)
 
 
 def _fits(schema: Mapping[str, Any], value: Any) -> bool:
     """Whether an echoed request value is valid where it would go."""
     kind = schema.get("type")
-    simple = {"string": str, "boolean": bool, "integer": int, "number": (int, float)}
-    if isinstance(kind, str) and kind in simple and set(schema) <= {"type", "title", "description"}:
-        return isinstance(value, simple[kind]) and not (kind != "boolean" and isinstance(value, bool))
-    import json
-
-    return _validator_for(json.dumps(schema, sort_keys=True)).is_valid(value)
+    if isinstance(kind, str) and kind in _SIMPLE_TYPES and set(schema) <= _ANNOTATIONS:
+        is_bool = isinstance(value, bool)
+        return isinstance(value, _SIMPLE_TYPES[kind]) and (kind == "boolean") == is_bool
+    return bool(_validator_for(json.dumps(schema, sort_keys=True)).is_valid(value))

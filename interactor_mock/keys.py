@@ -140,7 +140,7 @@ class Environments:
 
     def all(self) -> list[Environment]:
         found = (self._store.get(scope, ENV_KIND, ENV_KEY) for scope in self._store.scopes())
-        return sorted((e for e in found if e is not None), key=lambda e: (e.created_at, e.id))
+        return sorted((e for e in found if e is not None), key=lambda e: e.created_at)
 
     def resolve(self, api_key: str | None) -> Environment:
         """The environment a key belongs to.

@@ -215,7 +215,9 @@ class OAuth:
     def approve(self, pending: PendingGrant) -> str:
         """The user approved: issue a single-use code bound to the state."""
         code = secrets.token_urlsafe(24)
-        issued = IssuedCode(code=code, state=pending.state, expires_at=self._clock() + self._code_ttl)
+        issued = IssuedCode(
+            code=code, state=pending.state, expires_at=self._clock() + self._code_ttl
+        )
         self._store.put("", CODE_KIND, code, issued)
         return code
 

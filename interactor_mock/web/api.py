@@ -95,9 +95,7 @@ def credential(owner: str, connector: str) -> Response:
 
 
 @bp.post("/connector/<owner>/<connector>/action/<action>/execute")
-@bp.post(
-    "/connector/<connector>/action/<action>/execute", defaults={"owner": DEFAULT_OWNER}
-)
+@bp.post("/connector/<connector>/action/<action>/execute", defaults={"owner": DEFAULT_OWNER})
 def execute(owner: str, connector: str, action: str) -> Response:
     _note(connector=f"{owner}/{connector}", action=action)
     found = engine().registry.action(connector, action, owner)

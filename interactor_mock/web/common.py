@@ -12,7 +12,9 @@ from interactor_mock.errors import BadRequest
 
 EXTENSION = "interactor_mock"
 ACCOUNT_PARAMETERS = ("account", "accountId", "userId")
-MISSING_ACCOUNT = "Missing account: pass the end user as query parameter 'account' (or 'accountId', 'userId')"
+MISSING_ACCOUNT = (
+    "Missing account: pass the end user as query parameter 'account' (or 'accountId', 'userId')"
+)
 
 
 def engine() -> Engine:

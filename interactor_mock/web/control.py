@@ -112,9 +112,7 @@ def oauth_client(env_id: str, owner: str, connector: str) -> Response:
 def list_grants(env_id: str) -> Response:
     environment = engine().environments.get(env_id)
     now = engine().now()
-    return jsonify(
-        {"grants": [c.public(now) for c in engine().oauth.credentials(environment.id)]}
-    )
+    return jsonify({"grants": [c.public(now) for c in engine().oauth.credentials(environment.id)]})
 
 
 @bp.post("/environments/<env_id>/grants")
@@ -124,9 +122,10 @@ def grant(env_id: str) -> tuple[Response, int]:
     connector = _string_field(data, "connector")
     account = _string_field(data, "account")
     owner = _string_field(data, "owner", required=False) or DEFAULT_OWNER
-    assert connector is not None and account is not None
+    assert connector is not None
+    assert account is not None
     credential = engine().grant(environment, connector, account, owner=owner)
-    return _created(credential.public(engine().now()))  # type: ignore[attr-defined]
+    return _created(credential.public(engine().now()))
 
 
 @bp.delete("/environments/<env_id>/grants/<owner>/<connector>/<account>")
@@ -180,7 +179,9 @@ def get_connector(owner: str, connector: str) -> Response:
     document = contract.summary()
     document["scopes"] = contract.scopes
     document["provenance"] = contract.provenance
-    document["actions"] = {name: _action_document(a) for name, a in sorted(contract.actions.items())}
+    document["actions"] = {
+        name: _action_document(a) for name, a in sorted(contract.actions.items())
+    }
     return jsonify(document)
 
 

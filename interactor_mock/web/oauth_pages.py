@@ -6,18 +6,20 @@ can never inject markup. A failed step answers a 400 page and stores nothing.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
 from flask import Blueprint
-from flask import Response
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask.typing import ResponseReturnValue
 
+from interactor_mock.contracts import Contract
 from interactor_mock.oauth import GrantError
 from interactor_mock.oauth import PendingGrant
 from interactor_mock.web.common import engine
@@ -33,7 +35,7 @@ def with_query(url: str, **params: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def _checked_pending(values: dict[str, str]) -> PendingGrant:
+def _checked_pending(values: dict[str, Any]) -> PendingGrant:
     pending = engine().oauth.pending(values.get("state"))
     if values.get("client_id") != pending.client_id:
         raise GrantError("Unknown client_id for this authorization request")
@@ -44,13 +46,13 @@ def _checked_pending(values: dict[str, str]) -> PendingGrant:
     return pending
 
 
-def _contract_of(pending: PendingGrant):  # type: ignore[no-untyped-def]
+def _contract_of(pending: PendingGrant) -> Contract:
     return engine().registry.connector(pending.connector, pending.owner)
 
 
 @bp.get("/<provider>/authorize")
 def authorize(provider: str) -> str:
-    values = request.args.to_dict()
+    values: dict[str, Any] = request.args.to_dict()
     pending = _checked_pending(values)
     contract = _contract_of(pending)
     environment = engine().environments.get(pending.env_id)
@@ -75,7 +77,7 @@ def authorize(provider: str) -> str:
 
 
 @bp.post("/<provider>/authorize")
-def decide(provider: str) -> Response:
+def decide(provider: str) -> ResponseReturnValue:
     values = request.form.to_dict()
     pending = _checked_pending(values)
     decision = values.get("decision")
@@ -89,7 +91,7 @@ def decide(provider: str) -> Response:
 
 
 @bp.get("/callback")
-def callback() -> Response | str:
+def callback() -> ResponseReturnValue:
     oauth = engine().oauth
     if request.args.get("error"):
         pending = oauth.deny(oauth.pending(request.args.get("state")))
