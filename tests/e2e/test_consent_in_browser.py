@@ -1,0 +1,87 @@
+"""The grant flow in a real browser (headless Chromium), as an end user clicks through it.
+
+Skipped when Chromium and ChromeDriver are not installed (`.ci/run` installs them).
+"""
+
+from __future__ import annotations
+
+import shutil
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(20)
+    yield driver
+    driver.quit()
+
+
+def auth_url(live, api_key, **params):
+    response = requests.get(
+        f"{live.base_url}/connector/interactor/gmail/auth-url",
+        params={"account": "alice", **params},
+        headers={"x-api-key": api_key},
+    )
+    return response.json()
+
+
+def test_user_passes_the_warning_and_approves(browser, live, engine, dev):
+    browser.get(auth_url(live, dev.api_key))
+    assert "verified this app" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.find_element(By.ID, "advanced").click()
+    browser.find_element(By.ID, "proceed").click()
+    assert browser.find_element(By.ID, "account").text == "alice"
+    assert "https://mail.google.com/" in browser.page_source
+    browser.find_element(By.ID, "approve").click()
+    assert browser.find_element(By.ID, "connected").text == "Gmail connected"
+    assert engine.oauth.credential(dev.id, "interactor", "gmail", "alice").source == "oauth"
+
+
+def test_user_denies_and_lands_on_the_app_with_access_denied(browser, live, engine, dev):
+    engine.environments.set_oauth_client(dev.id, "interactor/gmail", "own-client", "own-secret")
+    # The app's redirectUrl is another page of the same server, so the browser can land on it.
+    landing = live.url_for("/_mock/health")
+    browser.get(auth_url(live, dev.api_key, redirectUrl=landing))
+    browser.find_element(By.ID, "deny").click()
+    landed = urlsplit(browser.current_url)
+    assert landed.path == "/_mock/health"
+    assert parse_qs(landed.query) == {"error": ["access_denied"]}
+    assert engine.oauth.credentials(dev.id) == []
+
+
+def test_page_shows_a_hostile_account_name_as_text(browser, live, dev, engine):
+    engine.environments.set_oauth_client(dev.id, "interactor/gmail", "own-client", "own-secret")
+    hostile = '<img src=x onerror="document.title=1">'
+    browser.get(auth_url(live, dev.api_key, account=hostile))
+    assert browser.find_element(By.ID, "account").text == hostile
+    assert browser.title != "1"
