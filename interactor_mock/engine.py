@@ -17,6 +17,7 @@ from interactor_mock.keys import Environment
 from interactor_mock.keys import Environments
 from interactor_mock.oauth import Credential
 from interactor_mock.oauth import OAuth
+from interactor_mock.store import GLOBAL
 from interactor_mock.store import MemoryStore
 from interactor_mock.store import Store
 
@@ -82,8 +83,7 @@ class Engine:
         """Forget everything: every environment and its state; recreate the defaults."""
         for environment in self.environments.all():
             self.environments.delete(environment.id)
-        for scope in ("",):
-            self.store.drop_scope(scope)
+        self.store.drop_scope(GLOBAL)
         self.bootstrap()
 
     def grant(

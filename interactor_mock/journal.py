@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -83,14 +84,13 @@ class Journal:
     def __init__(self, store: Store, *, size: int) -> None:
         self._store = store
         self.size = size
-        self._seq = 0
+        self._seq = itertools.count(1)  # next() on a count is atomic: safe across server threads
 
     def record(self, env_id: str, **fields: Any) -> JournalEntry:
-        self._seq += 1
         fields["query"] = redact_query(fields.get("query", ""))
         if fields.get("input") is not None:
             fields["input"] = redact(fields["input"])
-        entry = JournalEntry(seq=self._seq, **fields)
+        entry = JournalEntry(seq=next(self._seq), **fields)
         self._store.append(env_id, JOURNAL_KIND, entry, limit=self.size)
         return entry
 
