@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from interactor_mock.app import create_app
+from interactor_mock.config import DEFAULT_BASE_URL
 from interactor_mock.config import MockConfig
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.engine import Engine
 from interactor_mock.errors import ContractError
 from interactor_mock.errors import InteractorMockError
+from interactor_mock.handle import InteractorMock
+from interactor_mock.handle import ServerSideError
+from interactor_mock.inprocess import InProcessMock
+from interactor_mock.inprocess import mock
+from interactor_mock.server import MockServer
 
 __all__ = [
+    "DEFAULT_BASE_URL",
     "ContractError",
     "ContractRegistry",
     "Engine",
+    "InProcessMock",
+    "InteractorMock",
     "InteractorMockError",
     "MockConfig",
+    "MockServer",
+    "ServerSideError",
     "create_app",
+    "mock",
 ]
 
 __version__ = "0.1.0"

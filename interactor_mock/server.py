@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer
+from werkzeug.serving import WSGIRequestHandler
 from werkzeug.serving import make_server
 
 from interactor_mock.app import create_app
@@ -15,6 +16,14 @@ from interactor_mock.config import MockConfig
 from interactor_mock.engine import Engine
 
 __all__ = ["MockServer"]
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """No access-log line per request (it would fill every failing test's captured log);
+    errors are still logged."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
 
 
 class MockServer:
@@ -78,7 +87,9 @@ class MockServer:
         """
         if self.is_running():
             raise RuntimeError("MockServer is already running")
-        self._server = make_server(self.host, self.port, self.app, threaded=True)
+        self._server = make_server(
+            self.host, self.port, self.app, threaded=True, request_handler=_QuietRequestHandler
+        )
         self.port = self._server.server_port
         self._ready.clear()
         self._thread = threading.Thread(
