@@ -16,6 +16,8 @@ webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -41,9 +43,16 @@ def browser():
     ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(20)
+    driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+def element(driver, element_id):
+    """The element once the page showing it has loaded (clicks navigate asynchronously)."""
+    return WebDriverWait(driver, 30).until(
+        expected_conditions.presence_of_element_located((By.ID, element_id))
+    )
 
 
 def auth_url(live, api_key, **params):
@@ -58,12 +67,12 @@ def auth_url(live, api_key, **params):
 def test_user_passes_the_warning_and_approves(browser, live, engine, dev):
     browser.get(auth_url(live, dev.api_key))
     assert "verified this app" in browser.find_element(By.TAG_NAME, "h1").text
-    browser.find_element(By.ID, "advanced").click()
-    browser.find_element(By.ID, "proceed").click()
-    assert browser.find_element(By.ID, "account").text == "alice"
+    element(browser, "advanced").click()
+    element(browser, "proceed").click()
+    assert element(browser, "account").text == "alice"
     assert "https://mail.google.com/" in browser.page_source
-    browser.find_element(By.ID, "approve").click()
-    assert browser.find_element(By.ID, "connected").text == "Gmail connected"
+    element(browser, "approve").click()
+    assert element(browser, "connected").text == "Gmail connected"
     assert engine.oauth.credential(dev.id, "interactor", "gmail", "alice").source == "oauth"
 
 
@@ -72,7 +81,8 @@ def test_user_denies_and_lands_on_the_app_with_access_denied(browser, live, engi
     # The app's redirectUrl is another page of the same server, so the browser can land on it.
     landing = live.url_for("/_mock/health")
     browser.get(auth_url(live, dev.api_key, redirectUrl=landing))
-    browser.find_element(By.ID, "deny").click()
+    element(browser, "deny").click()
+    WebDriverWait(browser, 30).until(expected_conditions.url_contains("/_mock/health"))
     landed = urlsplit(browser.current_url)
     assert landed.path == "/_mock/health"
     assert parse_qs(landed.query) == {"error": ["access_denied"]}
@@ -83,5 +93,5 @@ def test_page_shows_a_hostile_account_name_as_text(browser, live, dev, engine):
     engine.environments.set_oauth_client(dev.id, "interactor/gmail", "own-client", "own-secret")
     hostile = '<img src=x onerror="document.title=1">'
     browser.get(auth_url(live, dev.api_key, account=hostile))
-    assert browser.find_element(By.ID, "account").text == hostile
+    assert element(browser, "account").text == hostile
     assert browser.title != "1"
