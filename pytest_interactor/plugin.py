@@ -4,13 +4,16 @@ Fixtures: ``interactor`` (function: a fresh environment), ``interactor_server`` 
 thread server per session, and so per xdist worker), ``interactor_app`` (session: the Flask
 app behind every mode) and ``interactor_contracts`` (session: the contracts). The
 ``interactor`` marker configures the ``interactor`` fixture of one test; the
-``--interactor-*`` options (and their ini twins) configure the run.
+``--interactor-*`` options (and their ini twins) configure the run. ``--interactor-live``,
+``--interactor-record DIR`` and the ``live`` marker run the same tests against the real API
+(see :mod:`pytest_interactor.live`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Generator
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,6 +38,8 @@ from interactor_mock.inprocess import InProcessMock
 from interactor_mock.inprocess import normalize_base_url
 from interactor_mock.server import MockServer
 from interactor_mock.web.common import EXTENSION
+from pytest_interactor import live
+from pytest_interactor.live import LiveInteractor
 
 __all__ = ["InteractorSettings", "resolve_settings"]
 
@@ -49,7 +54,6 @@ MARKER_HELP = (
     "test, e.g. {'gmail': ['alice']}; seed: the environment's seed for generated data; "
     "base_url: the API root intercepted in inprocess mode."
 )
-RESERVED = "reserved: see issue 4 (contract testing)"
 _ENV_NAME_LIMIT = 120
 _UNSAFE = re.compile(r"\s+")
 
@@ -88,8 +92,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the contracts directory (<owner>/<name>.json files). Default: ini "
         "interactor_contracts, else the contracts shipped with interactor-mock.",
     )
-    group.addoption("--interactor-live", action="store_true", default=False, help=RESERVED)
-    group.addoption("--interactor-record", action="store_true", default=False, help=RESERVED)
+    live.add_options(group, parser)
     parser.addini(
         "interactor_mode", f"default of --interactor-mode ({' or '.join(MODES)})", default=""
     )
@@ -103,16 +106,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
-    for name in ("live", "record"):
-        if config.getoption(f"interactor_{name}"):
-            raise pytest.UsageError(
-                f"--interactor-{name} is reserved for contract testing (issue 4) "
-                "and not implemented yet"
-            )
+    live.configure(config)
     # Fail at start-up, not in the first test, on a bad mode, base URL or directory.
     _option_mode(config)
     _option_base_url(config)
     _contracts_dir(config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    live.skip_without_key(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    # A live test whose answers drifted from the contract fails (see pytest_interactor.live).
+    return (yield from live.check_drift(item))
 
 
 def _option_mode(config: pytest.Config) -> str:
@@ -161,7 +170,7 @@ def _load_contracts(config: pytest.Config) -> ContractRegistry:
     return default_registry(_contracts_dir(config))
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
     mode = _option_mode(config)
     directory = _contracts_dir(config)
     # Count the files rather than load them: loading (and checking) waits for the first test
@@ -173,7 +182,8 @@ def pytest_report_header(config: pytest.Config) -> str:
     line = f"interactor-mock: mode={mode}, contracts={shown}, {connectors} connector{plural}"
     if mode == "inprocess":
         line += f", base_url={_option_base_url(config)}"
-    return line
+    live_line = live.header(config)
+    return [line] if live_line is None else [line, live_line]
 
 
 # -- settings of one test ------------------------------------------------------------------
@@ -288,15 +298,22 @@ def interactor_server(interactor_app: Flask) -> Iterator[MockServer]:
 
 
 @pytest.fixture
-def interactor(request: pytest.FixtureRequest, interactor_app: Flask) -> Iterator[InteractorMock]:
+def interactor(
+    request: pytest.FixtureRequest, interactor_app: Flask
+) -> Iterator[InteractorMock | LiveInteractor]:
     """A fresh environment for this test, on the session's server or in-process.
 
     Set up from ``@pytest.mark.interactor(...)``, else the options, else the ini. The marker's
     accounts are granted first. At teardown the environment is deleted, and errors inside the
     mock caused by this test (a contract violation, an exception) fail it with their
-    tracebacks.
+    tracebacks. In live mode (``--interactor-live``, ``--interactor-record``, or a test marked
+    ``live``) it is a :class:`~pytest_interactor.live.LiveInteractor` for the real API instead.
     """
     settings = resolve_settings(request.node, request.config)
+    if live.wanted(request.node):
+        registry = request.getfixturevalue("interactor_contracts")
+        yield from live.live_interactor(request, registry, settings.accounts)
+        return
     engine = interactor_app.extensions[EXTENSION]
     environment = engine.environments.create(
         _environment_name(request.node.nodeid), seed=settings.seed

@@ -1,0 +1,205 @@
+"""Scrubbing rules as data: secrets and personal data replaced by stable placeholders."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import pytest
+
+from interactor_mock.contracts import default_registry
+from interactor_mock.drift import compare_output
+from interactor_mock.scrub import DEFAULT_RULES_PATH
+from interactor_mock.scrub import Scrubber
+from interactor_mock.scrub import ScrubError
+from interactor_mock.scrub import ScrubLeak
+from interactor_mock.scrub import ScrubRules
+
+API_KEY = "interactor_AbCd1234_ZyXw9876ZyXw9876ZyXw9876ZyXw9876"
+
+
+def test_the_default_rules_are_a_data_file_with_named_rules():
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    rules = ScrubRules.default()
+    assert [r.name for r in rules.keys] == [k["name"] for k in data["keys"]]
+    assert [r.name for r in rules.patterns] == [p["name"] for p in data["patterns"]]
+    assert {"interactor-api-key", "email-address", "date-time"} <= {r.name for r in rules.patterns}
+
+
+def test_the_same_value_always_gets_the_same_placeholder():
+    scrubber = Scrubber()
+    first = scrubber.scrub({"to": ["ann.lee@corp.io", "bo@corp.io"], "cc": ["ann.lee@corp.io"]})
+    assert first == {"to": ["user1@example.com", "user2@example.com"], "cc": ["user1@example.com"]}
+    assert scrubber.scrub({"from": "bo@corp.io"}) == {"from": "user2@example.com"}
+
+
+def test_secret_fields_are_replaced_whatever_their_value():
+    scrubber = Scrubber()
+    out = scrubber.scrub(
+        {"access_token": "opaque", "refresh_token": "opaque2", "code": "4/xyz", "state": "s1"}
+    )
+    assert set(out.values()) == {
+        "scrubbed-secret-1",
+        "scrubbed-secret-2",
+        "scrubbed-secret-3",
+        "scrubbed-secret-4",
+    }
+
+
+def test_known_secrets_and_key_shaped_strings_are_replaced_anywhere():
+    scrubber = Scrubber(secrets=["hunter2-long-secret"])
+    out = scrubber.scrub(
+        {
+            "note": f"key {API_KEY} and hunter2-long-secret",
+            "other": "interactor_QQQQ1111_" + "q" * 32,
+        }
+    )
+    text = json.dumps(out)
+    assert API_KEY not in text
+    assert "hunter2-long-secret" not in text
+    assert "interactor_QQQQ1111_" not in text
+    assert "interactor_scrubbed_" in text
+
+
+def test_tokens_in_urls_and_headers_are_replaced_but_the_url_keeps_its_shape():
+    scrubber = Scrubber()
+    url = (
+        "https://accounts.google.com/o/oauth2/auth?client_id=123.apps.googleusercontent.com"
+        "&state=St4te&code=4/0AbCdEf&redirect_uri=https%3A%2F%2Fexample.com&scope=mail"
+    )
+    out = scrubber.scrub({"url": url, "note": "Authorization: Bearer ya29.a0AfH6SMBabcdefghij"})
+    assert out["url"].startswith("https://accounts.google.com/o/oauth2/auth?client_id=scrubbed-")
+    assert "&redirect_uri=https%3A%2F%2Fexample.com&scope=mail" in out["url"]
+    assert "St4te" not in out["url"]
+    assert "4/0AbCdEf" not in out["url"]
+    assert out["note"] == "Authorization: Bearer scrubbed-token-1"
+
+
+def test_names_found_in_fields_or_before_addresses_are_replaced_everywhere():
+    scrubber = Scrubber()
+    out = scrubber.scrub(
+        {
+            "snippet": "Hi Margaret, see you Friday",
+            "headers": [{"name": "From", "value": '"Margaret Oakley" <m.oakley@corp.io>'}],
+            "displayName": "Theodore Quill",
+            "body": "Theodore wrote: thanks m.oakley",
+        }
+    )
+    text = json.dumps(out)
+    for original in ("Margaret", "Oakley", "Theodore", "Quill", "m.oakley", "corp.io"):
+        assert original not in text
+    assert out["headers"][0] == {"name": "From", "value": '"Person 1" <user1@example.com>'}
+    assert out["snippet"] == "Hi Person 1, see you Friday"
+
+
+def test_volatile_ids_and_dates_are_normalised_keeping_their_shape():
+    scrubber = Scrubber()
+    out = scrubber.scrub(
+        {
+            "id": "18c2f0a1b2c3d4e5",
+            "threadId": "18c2f0a1b2c3d4e5",
+            "labelIds": ["INBOX"],
+            "created": "2025-03-04T10:11:12.345Z",
+            "day": "2025-03-04",
+            "internalDate": "1741083072000",
+        }
+    )
+    assert out["id"] == out["threadId"] != "18c2f0a1b2c3d4e5"
+    assert re.fullmatch(r"[0-9a-f]{16}", out["id"])
+    assert out["labelIds"] == ["INBOX"]
+    assert re.fullmatch(r"2026-01-01T00:\d\d:00\.000Z", out["created"])
+    assert re.fullmatch(r"2026-01-\d\d", out["day"])
+    assert re.fullmatch(r"\d{13}", out["internalDate"])
+    assert out["internalDate"] != "1741083072000"
+
+
+def test_a_scrubbed_answer_still_fits_its_contract():
+    registry = default_registry()
+    scrubber = Scrubber()
+    for name in ("email.get", "email.draft.get", "email.list"):
+        action = registry.action("gmail", name)
+        for example in action.examples:
+            scrubbed = scrubber.scrub(copy.deepcopy(example["output"]))
+            assert compare_output(action, scrubbed) == [], (name, example["name"])
+
+
+def test_accounts_are_replaced_as_whole_words_only():
+    scrubber = Scrubber(accounts=["alice"])
+    assert scrubber.scrub({"a": "alice", "b": "malice", "c": "for alice."}) == {
+        "a": "account-1",
+        "b": "malice",
+        "c": "for account-1.",
+    }
+
+
+def test_leaks_names_what_survived_without_showing_it():
+    scrubber = Scrubber(secrets=["sup3r-s3cret-value"])
+    assert scrubber.leaks({"ok": "nothing here"}) == []
+    found = scrubber.leaks({"bad": f"leaked {API_KEY} and sup3r-s3cret-value"})
+    assert found == ["a learned secret value is present", "pattern 'interactor-api-key' matches"]
+    with pytest.raises(ScrubLeak) as raised:
+        scrubber.check({"bad": "sup3r-s3cret-value"})
+    assert "sup3r" not in str(raised.value)
+
+
+def test_a_user_file_adds_rules_literals_and_disables_defaults(tmp_path):
+    user = tmp_path / "rules.json"
+    user.write_text(
+        json.dumps(
+            {
+                "keys": [{"name": "project", "match": "^project$", "kind": "literal"}],
+                "patterns": [
+                    {
+                        "name": "ticket",
+                        "regex": "TICKET-\\d+",
+                        "kind": "secret",
+                        "placeholder": "TICKET-{n:04d}",
+                    }
+                ],
+                "literals": ["Acme Rockets", {"value": "Wile", "placeholder": "Coyote {n}"}],
+                "disable": ["date"],
+            }
+        )
+    )
+    scrubber = Scrubber(ScrubRules.load(user))
+    out = scrubber.scrub(
+        {
+            "project": "moonshot",
+            "text": "Acme Rockets ships TICKET-77 for Wile",
+            "day": "2025-01-02",
+        }
+    )
+    assert out == {
+        "project": "scrubbed-2",
+        "text": "scrubbed-1 ships TICKET-0001 for Coyote 1",
+        "day": "2025-01-02",
+    }
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ({"keys": [{"name": "x", "match": "(", "kind": "secret"}]}, "bad regular expression"),
+        ({"keys": [{"name": "x", "match": "a", "kind": "weird"}]}, "kind must be one of"),
+        ({"patterns": [{"name": "p", "regex": "a", "kind": "secret", "group": 2}]}, "group"),
+        ({"disable": ["no-such-rule"]}, "no default rule named no-such-rule"),
+        ({"literals": [3]}, "literals[0]"),
+        ({"surprise": 1}, "unknown key(s) surprise"),
+        ({"keys": [{"name": "x", "match": "a", "kind": "secret", "placeholder": "{m}"}]}, "{n}"),
+    ],
+)
+def test_malformed_user_rules_are_refused_naming_the_rule(tmp_path, rules, message):
+    user = tmp_path / "rules.json"
+    user.write_text(json.dumps(rules))
+    with pytest.raises(ScrubError) as raised:
+        ScrubRules.load(user)
+    assert message in str(raised.value)
+    assert str(user) in str(raised.value)
+
+
+def test_a_rules_file_that_is_not_json_is_refused(tmp_path):
+    user = tmp_path / "rules.json"
+    user.write_text("{nope")
+    with pytest.raises(ScrubError, match="not valid JSON"):
+        ScrubRules.load(user)
