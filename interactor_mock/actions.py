@@ -1,9 +1,12 @@
-"""The execute pipeline: parse, validate, check the credential, answer, check the answer.
+"""The execute pipeline: parse, check the credential, validate, scenarios, answer, check.
 
-Output comes from, in order: a stateful behaviour registered for the action, a recorded
-example whose input equals the request's, or generation from the output schema, seeded from
-(environment seed, connector, action, canonical input) so the same call gives the same
-answer. Whatever the source, the output is checked against the contract before it leaves.
+After the credential and the input are checked, the scenario step may delay the call, fail
+it on purpose, or answer a provider error (see :mod:`interactor_mock.scenarios`). Output then
+comes from, in order: a coded behaviour registered for the action, the action's declared
+resource operation (see :mod:`interactor_mock.resources`), a recorded example whose input
+equals the request's, or generation from the output schema, seeded from (environment seed,
+connector, action, canonical input) so the same call gives the same answer. Whatever the
+source, the output is checked against the contract before it leaves.
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ from interactor_mock.contracts import Action
 from interactor_mock.contracts import canonical_input
 from interactor_mock.errors import BadRequest
 from interactor_mock.errors import ContractViolation
+from interactor_mock.errors import CredentialExpired
 from interactor_mock.errors import CredentialNotFound
 from interactor_mock.errors import InvalidInput
 from interactor_mock.errors import NoTokens
+from interactor_mock.errors import ScenarioAnswer
 from interactor_mock.generate import seed_for
 from interactor_mock.keys import Environment
+from interactor_mock.resources import ProviderAnswer
+from interactor_mock.scenarios import REAUTHORIZE
 
 if TYPE_CHECKING:
     from interactor_mock.engine import Engine
@@ -47,9 +54,11 @@ class ActionCall:
     source: str = "generated"
 
     def generated(self) -> Any:
-        """The output the generator would give for this call."""
+        """The output the generator would give for this call (never a provider error)."""
         return self.engine.generator.generate(
-            self.action.output_schema, seed=self.seed, echo=self.input
+            self.engine.resources.catalog.success_schema(self.action),
+            seed=self.seed,
+            echo=self.input,
         )
 
 
@@ -81,6 +90,10 @@ class Executor:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.behaviours: dict[tuple[str, str, str], Behaviour] = {}
+        #: Returns the current request's ``Prefer`` header (the web layer installs it).
+        self.prefer_header: Callable[[], str | None] = _no_header
+        #: Told which scenario answered a call (the web layer notes it for the journal).
+        self.on_scenario: Callable[[str], None] = _ignore
 
     def register(self, owner: str, connector: str, action: str, behaviour: Behaviour) -> None:
         """Answer ``owner/connector:action`` with ``behaviour`` instead of the generator."""
@@ -93,7 +106,9 @@ class Executor:
 
         Raises:
             NoTokens: the account has no credential for the connector.
+            CredentialExpired: the credential expired and cannot be refreshed.
             InvalidInput: the payload fails the input schema (every problem listed).
+            ScenarioAnswer: a scenario rule (or the ``Prefer`` header) fails the call.
             ContractViolation: the answer fails the output schema.
         """
         engine = self.engine
@@ -103,6 +118,12 @@ class Executor:
             )
         except CredentialNotFound:
             raise NoTokens() from None
+        if not credential.refresh_token and engine.now() >= credential.expires_at:
+            raise CredentialExpired(
+                detail=REAUTHORIZE.format(
+                    account=account, connector=f"{action.owner}/{action.connector}"
+                )
+            )
         engine.oauth.refresh_if_expired(credential)
         found = action.input_problems(payload)
         if found:
@@ -121,17 +142,19 @@ class Executor:
             canonical=canonical,
             seed=seed_for(environment.seed, action.owner, action.connector, action.name, canonical),
         )
-        behaviour = self.behaviours.get((action.owner, action.connector, action.name))
-        if behaviour is not None:
-            output = behaviour(call)
-            call.source = "behaviour"
+        try:
+            applied = engine.scenarios.apply(call, prefer=self.prefer_header())
+        except ScenarioAnswer as answer:
+            self.on_scenario(answer.scenario)
+            raise
+        if applied is not None and applied.has_output:
+            output = applied.output
+            call.source = f"scenario:{applied.label}"
         else:
-            example = action.example_for(canonical)
-            if example is not None:
-                output = example["output"]
-                call.source = f"example:{example['name']}"
-            else:
-                output = call.generated()
+            output = self._answer(call)
+        if applied is not None:
+            self.on_scenario(applied.label)
+            call.source = f"scenario:{applied.label}"
         if engine.config.check_output:
             wrong = action.output_problems(output)
             if wrong:
@@ -142,3 +165,33 @@ class Executor:
                     details=[p.as_dict() for p in wrong],
                 )
         return output, call.source
+
+    def _answer(self, call: ActionCall) -> Any:
+        """The output of a call no scenario answered, noting its source on the call."""
+        action = call.action
+        behaviour = self.behaviours.get((action.owner, action.connector, action.name))
+        resources = self.engine.resources
+        try:
+            if behaviour is not None:
+                call.source = "behaviour"
+                return behaviour(call)
+            operation = resources.catalog.operation(action)
+            if operation is not None:
+                call.source = f"resource:{operation.collection}.{operation.operation}"
+                return resources.execute(call)
+        except ProviderAnswer as answer:
+            call.source += ":provider-error"
+            return answer.output
+        example = action.example_for(call.canonical)
+        if example is not None:
+            call.source = f"example:{example['name']}"
+            return example["output"]
+        return call.generated()
+
+
+def _no_header() -> str | None:
+    return None
+
+
+def _ignore(label: str) -> None:
+    return None

@@ -22,6 +22,7 @@ from interactor_mock.oauth import GrantError
 from interactor_mock.store import Store
 from interactor_mock.web import api
 from interactor_mock.web import control
+from interactor_mock.web import control_state
 from interactor_mock.web import oauth_pages
 from interactor_mock.web.common import EXTENSION
 
@@ -54,6 +55,7 @@ def create_app(
     app.register_blueprint(api.bp)
     app.register_blueprint(oauth_pages.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(control_state.bp)
     app.register_error_handler(HTTPError, _render_error)
     app.register_error_handler(HTTPException, _render_http_exception)
     app.register_error_handler(Exception, _render_unexpected)

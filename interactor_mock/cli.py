@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from interactor_mock import __version__
+from interactor_mock import contract_update
+from interactor_mock import recorder
+from interactor_mock import verify
 from interactor_mock.config import DEFAULT_PORT
 from interactor_mock.config import MockConfig
 from interactor_mock.contracts import Contract
@@ -25,6 +28,9 @@ An offline, contract-driven mock of the Interactor API (console.interactor.com).
   interactor-mock serve               serve the API on http://127.0.0.1:1290/api/v1
   interactor-mock contracts list      the connectors and actions the mock knows
   interactor-mock contracts check     check contract files, naming every defect
+  interactor-mock verify              compare the real API with the contracts (drift report)
+  interactor-mock record              record real traffic through a scrubbing proxy
+  interactor-mock contracts update    merge recordings into the contracts
 """
 
 
@@ -60,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="origin clients reach the server at, when behind a proxy",
     )
+    serve.add_argument(
+        "--seed-file",
+        type=Path,
+        metavar="FILE",
+        help="preload environments, connected accounts and their data from a JSON or YAML "
+        "seed file (see docs/stateful.md)",
+    )
 
     contracts = commands.add_parser("contracts", help="list or check contract files")
     verbs = contracts.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -68,9 +81,37 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--actions", action="store_true", help="list every action too")
     check = verbs.add_parser("check", help="check every contract file; exit 1 naming each defect")
     check.add_argument("directory", nargs="?", type=Path, help="contracts directory")
+    check.add_argument(
+        "--max-age",
+        type=int,
+        metavar="DAYS",
+        help="also fail on contracts whose last recording is older than DAYS (or missing)",
+    )
+    update = verbs.add_parser(
+        "update", help="merge recordings into the contracts, showing every change as a diff"
+    )
+    contract_update.add_arguments(update)
     fmt = verbs.add_parser("format", help="rewrite contract files canonically")
     fmt.add_argument("directory", nargs="?", type=Path, help="contracts directory")
     fmt.add_argument("--check", action="store_true", help="report, do not rewrite; exit 1 if any")
+
+    verify_command = commands.add_parser(
+        "verify",
+        help="call the real API and report drift from the contracts",
+        description="Call the actions the contracts mark safe (read-only; --all for every "
+        "action) against the real API and report, per action, the status, whether the "
+        "request was valid and every difference from the contract. Exit 0: no drift; "
+        "1: drift; 2: usage error; 3: some actions could not be checked.",
+    )
+    verify.add_arguments(verify_command)
+    record = commands.add_parser(
+        "record",
+        help="run a recording proxy to the real API (secrets scrubbed)",
+        description="Run a proxy on 127.0.0.1 in front of the real API. It sends the real "
+        "key, relays every answer, and writes each exchange, scrubbed, as a recording for "
+        "'interactor-mock contracts update --from-recordings DIR'. Ctrl-C stops it.",
+    )
+    recorder.add_arguments(record)
     return parser
 
 
@@ -78,10 +119,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "verify":
+        return verify.run_command(args)
+    if args.command == "record":
+        return recorder.run_command(args)
+    if args.verb == "update":
+        return contract_update.run_command(args)
     if args.verb == "list":
         return list_contracts(args.contracts, actions=args.actions)
     if args.verb == "check":
-        return check_contracts(args.directory)
+        status = check_contracts(args.directory)
+        if status == 0 and args.max_age is not None:
+            root = args.directory or default_contracts_dir()
+            return contract_update.check_max_age(root, args.max_age)
+        return status
     return format_contracts(args.directory, check=args.check)
 
 
@@ -109,6 +160,15 @@ def serve(args: argparse.Namespace) -> int:
     except (ContractError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    seeded = None
+    if args.seed_file is not None:
+        from interactor_mock.errors import HTTPError
+
+        try:
+            seeded = app.extensions["interactor_mock"].seeds.apply_file(args.seed_file)
+        except HTTPError as exc:
+            print(f"error: --seed-file {args.seed_file}: {exc.message}", file=sys.stderr)
+            return 2
     try:
         server = make_server(args.host, args.port, app, threaded=True)
     except OSError as exc:
@@ -124,6 +184,8 @@ def serve(args: argparse.Namespace) -> int:
     )
     for environment in engine.environments.all():
         print(f"  {environment.name:<12} x-api-key: {environment.api_key}")
+    if seeded is not None:
+        print(f"  seeded from {args.seed_file}: {', '.join(seeded['environments']) or 'nothing'}")
     print(f"  control API: {origin}/_mock/health   (Ctrl-C to stop)", flush=True)
     try:
         # werkzeug's serve_forever returns on Ctrl-C itself; catch it too for older versions.

@@ -25,6 +25,7 @@ class MockConfig:
         credential_ttl_seconds: lifetime of an access token before it needs refreshing.
         check_output: validate every generated output against the contract.
         public_url: the URL clients see the mock at, when it sits behind a proxy.
+        max_latency_ms: the longest delay a scenario's latency may add to one call.
     """
 
     contracts_dir: Path | None = None
@@ -37,3 +38,4 @@ class MockConfig:
     credential_ttl_seconds: int = 3600
     check_output: bool = True
     public_url: str | None = None
+    max_latency_ms: int = 30_000

@@ -7,6 +7,7 @@ from datetime import datetime
 from datetime import timezone
 
 from interactor_mock.actions import Executor
+from interactor_mock.behaviours import load_behaviours
 from interactor_mock.config import DEFAULT_ENVIRONMENTS
 from interactor_mock.config import MockConfig
 from interactor_mock.contracts import ContractRegistry
@@ -17,6 +18,9 @@ from interactor_mock.keys import Environment
 from interactor_mock.keys import Environments
 from interactor_mock.oauth import Credential
 from interactor_mock.oauth import OAuth
+from interactor_mock.resources import Resources
+from interactor_mock.scenarios import Scenarios
+from interactor_mock.seed import Seeder
 from interactor_mock.store import GLOBAL
 from interactor_mock.store import MemoryStore
 from interactor_mock.store import Store
@@ -61,6 +65,10 @@ class Engine:
         self.journal = Journal(self.store, size=self.config.journal_size)
         self.generator = Generator()
         self.executor = Executor(self)
+        self.resources = Resources(self)
+        self.scenarios = Scenarios(self)
+        self.seeds = Seeder(self)
+        load_behaviours(self)
         self.bootstrap()
 
     def now(self) -> datetime:

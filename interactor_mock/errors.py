@@ -133,3 +133,71 @@ class ScenarioError(HTTPError):
 
     def headers(self) -> dict[str, str]:
         return self._headers
+
+
+class ScenarioAnswer(ScenarioError):
+    """A scenario rule (or a ``Prefer`` header) answered a call with an error on purpose.
+
+    ``scenario`` names the rule, so that the journal can show which scenario answered.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        scenario: str,
+        headers: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, status=status, headers=headers, body=body)
+        self.scenario = scenario
+
+
+class CredentialExpired(HTTPError):
+    """The account's credential expired and cannot be refreshed: it must connect again.
+
+    The message is the one real clients see for a rejected token (observed); that it stays
+    until the account authorises again is inferred.
+    """
+
+    status = 500
+    code = "credential_expired"
+    message = "Connector token is unauthorized"
+
+
+class ResourceNotFound(HTTPError):
+    """The id names nothing in the account's collection (status and text per contract)."""
+
+    status = 404
+    code = "resource_not_found"
+    message = "Requested entity was not found."
+
+
+class ProviderFailure(HTTPError):
+    """The provider refused the call (Interactor relays it as a 500 with the provider's text)."""
+
+    status = 500
+    code = "provider_failure"
+
+
+class InvalidScenario(BadRequest):
+    """A scenario rule that cannot be applied; the message names the field."""
+
+    code = "invalid_scenario"
+
+
+class UnknownScenario(NotFound):
+    code = "unknown_scenario"
+
+
+class InvalidSeed(BadRequest):
+    """A seed document that cannot be loaded; the message names the place in it."""
+
+    code = "invalid_seed"
+
+
+class UnknownCollection(NotFound):
+    """No contract declares the resource collection."""
+
+    code = "unknown_collection"

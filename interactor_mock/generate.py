@@ -13,10 +13,10 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import json
 import random
 import re
 import string
+import threading
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -25,9 +25,7 @@ from datetime import timedelta
 from datetime import timezone
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
-from interactor_mock.contracts import FORMAT_CHECKER
+from interactor_mock.contracts import SchemaChecker
 
 __all__ = ["Generator", "Pools", "seed_for"]
 
@@ -47,11 +45,14 @@ def seed_for(*parts: object) -> int:
     return int.from_bytes(digest, "big")
 
 
+# Field names come from the contracts and the requests: few, and asked for on every value.
+@functools.lru_cache(maxsize=4096)
 def words_of(name: str) -> tuple[str, ...]:
     """``threadId`` -> ("thread", "id"); ``message_id`` -> ("message", "id")."""
     return tuple(w.lower() for w in _WORD_SPLIT.split(name) if w)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalised(name: str) -> str:
     return "".join(words_of(name))
 
@@ -102,10 +103,13 @@ class Draw:
         return seq[int(self.rng.random() * len(seq))]
 
     def hex_id(self, length: int = 16) -> str:
-        return "".join(self.choice(_HEX) for _ in range(length))
+        # Draws exactly what ``choice`` would, once per character, without its call overhead.
+        draw = self.rng.random
+        return "".join([_HEX[int(draw() * 16)] for _ in range(length)])
 
     def token(self, length: int = 24) -> str:
-        return "".join(self.choice(_ALNUM) for _ in range(length))
+        draw, size = self.rng.random, len(_ALNUM)
+        return "".join([_ALNUM[int(draw() * size)] for _ in range(length)])
 
     def first(self) -> str:
         return str(self.choice(self.pools.first_names))
@@ -232,7 +236,8 @@ def _string(schema: Mapping[str, Any], name: str, draw: Draw) -> str:
         key = normalised(name)
         provider = NAME_PROVIDERS.get(key)
         if provider is None and name:
-            provider = LAST_WORD_PROVIDERS.get(words_of(name)[-1] if words_of(name) else "")
+            words = words_of(name)
+            provider = LAST_WORD_PROVIDERS.get(words[-1] if words else "")
     value = str(provider(draw)) if provider is not None else draw.word()
     low = schema.get("minLength", 0)
     high = schema.get("maxLength")
@@ -419,9 +424,43 @@ _SIMPLE_TYPES: dict[str, type | tuple[type, ...]] = {
 _ANNOTATIONS = {"type", "title", "description"}
 
 
-@functools.lru_cache(maxsize=4096)
-def _validator_for(schema_text: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_text), format_checker=FORMAT_CHECKER)
+_CHECKERS_LIMIT = 4096
+#: Checkers of the sub-schemas echoed values are checked against, by the schema's identity;
+#: each entry holds its schema, so an id is never reused while cached. Schemas are read-only
+#: (as the registry's are): a schema changed in place after use would keep its old checker.
+_checkers: dict[int, tuple[Mapping[str, Any], SchemaChecker]] = {}
+_checkers_lock = threading.Lock()
+
+
+def _checker_for(schema: Mapping[str, Any]) -> SchemaChecker:
+    found = _checkers.get(id(schema))
+    if found is not None and found[0] is schema:
+        return found[1]
+    checker = SchemaChecker(schema)
+    with _checkers_lock:
+        if len(_checkers) >= _CHECKERS_LIMIT:
+            _checkers.clear()
+        _checkers[id(schema)] = (schema, checker)
+    return checker
+
+
+def _json_types(value: Any) -> tuple[str, ...]:
+    """The JSON Schema types ``value`` is an instance of (as jsonschema decides them)."""
+    if isinstance(value, bool):
+        return ("boolean",)
+    if isinstance(value, int):
+        return ("integer", "number")
+    if isinstance(value, float):
+        return ("integer", "number") if value.is_integer() else ("number",)
+    if isinstance(value, str):
+        return ("string",)
+    if value is None:
+        return ("null",)
+    if isinstance(value, list):
+        return ("array",)
+    if isinstance(value, dict):
+        return ("object",)
+    return ()
 
 
 def _fits(schema: Mapping[str, Any], value: Any) -> bool:
@@ -430,4 +469,10 @@ def _fits(schema: Mapping[str, Any], value: Any) -> bool:
     if isinstance(kind, str) and kind in _SIMPLE_TYPES and set(schema) <= _ANNOTATIONS:
         is_bool = isinstance(value, bool)
         return isinstance(value, _SIMPLE_TYPES[kind]) and (kind == "boolean") == is_bool
-    return bool(_validator_for(json.dumps(schema, sort_keys=True)).is_valid(value))
+    if isinstance(kind, (str, list)):
+        # A value of the wrong type cannot fit, whatever else the schema says: answer that
+        # without a validator (the usual case: a list echoed into a string field).
+        kinds = (kind,) if isinstance(kind, str) else kind
+        if not any(k in kinds for k in _json_types(value)):
+            return False
+    return _checker_for(schema).is_valid(value)

@@ -15,6 +15,7 @@ import json
 import reprlib
 from collections.abc import Iterator
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +31,8 @@ from interactor_mock.errors import UnknownEnvironment
 from interactor_mock.journal import JournalEntry
 from interactor_mock.journal import redact
 from interactor_mock.keys import Environment
+from interactor_mock.scenarios import Rule
+from interactor_mock.seed import load_seed_file
 from interactor_mock.web.common import EXTENSION
 
 if TYPE_CHECKING:
@@ -248,6 +251,105 @@ class InteractorMock:
         """Delete the environment (its key stops working). Deleting twice is harmless."""
         with contextlib.suppress(UnknownEnvironment):
             self.engine.environments.delete(self.environment)
+
+    # -- errors on demand and state (see docs/stateful.md) --------------------------------
+
+    def fail_next(
+        self,
+        connector: str,
+        action: str,
+        *,
+        status: int = 500,
+        error: str = "Timeout",
+        times: int = 1,
+        account: str | None = None,
+    ) -> Rule:
+        """Fail the next ``times`` calls of an action with ``status`` ``{"error": error}``.
+
+        The real service's transient errors are ``"Timeout"``, ``"Connector token is
+        unauthorized"`` and ``"econnrefused"``; a client that retries them can be tested to
+        succeed on the third call with ``times=2``.
+
+        Raises:
+            InvalidScenario: a bad status, an unknown connector or action (named).
+        """
+        found_owner, name = split_connector(connector)
+        return self.engine.scenarios.fail_next(
+            self._environment(),
+            name,
+            action,
+            status=status,
+            error=error,
+            times=times,
+            account=account,
+            owner=found_owner,
+        )
+
+    def scenario(
+        self, connector: str | None = None, action: str | None = None, **settings: Any
+    ) -> Rule:
+        """Add a scenario rule: an error, a rate limit, latency, an expired credential or a
+        ``-v1`` provider error, matched by connector, action (a glob), account and count.
+
+        Keywords (all optional): ``kind``, ``account``, ``status``, ``error``, ``body``,
+        ``headers``, ``retry_after``, ``latency`` (ms, or ``{"distribution": ...}``),
+        ``times``, ``after``, ``expires_in`` (seconds), ``name``. See
+        :mod:`interactor_mock.scenarios`.
+
+        Raises:
+            InvalidScenario: naming the bad field.
+        """
+        owner = None
+        if connector is not None:
+            owner, connector = split_connector(connector)
+        return self.engine.scenarios.scenario(
+            self._environment(), connector, action, owner=owner, **settings
+        )
+
+    def clear_scenarios(self) -> None:
+        """Remove every scenario rule of the environment."""
+        self.engine.scenarios.clear(self._environment())
+
+    def resources(
+        self, connector: str, collection: str, *, account: str, parent: str | None = None
+    ) -> list[dict[str, Any]]:
+        """An account's stored items of a declared collection, in list order:
+        ``resources("gmail", "drafts", account="alice")``.
+
+        Raises:
+            UnknownConnector, UnknownCollection: naming the known ones.
+        """
+        found_owner, name = split_connector(connector)
+        return self.engine.resources.items(
+            self._environment(), name, collection, account, owner=found_owner, parent=parent
+        )
+
+    def seed(
+        self,
+        accounts: Mapping[str, Any] | None = None,
+        *,
+        file: str | Path | None = None,
+        seed: int | None = None,
+        anchor: str | None = None,
+    ) -> dict[str, Any]:
+        """Preload the environment: connected accounts and their data, e.g.
+        ``seed({"alice": {"gmail": {"messages": 5000}}})``. ``file`` is a JSON or YAML
+        seed file holding ``{"accounts": ...}`` (a whole document with ``environments`` is
+        applied as it is). Returns what each collection now holds.
+
+        Raises:
+            InvalidSeed: naming the place in the seed.
+        """
+        document: dict[str, Any] = load_seed_file(file) if file is not None else {}
+        if "environments" in document:
+            return self.engine.seeds.apply_document(document)
+        if accounts is not None:
+            document["accounts"] = dict(accounts)
+        if seed is not None:
+            document["seed"] = seed
+        if anchor is not None:
+            document["anchor"] = anchor
+        return self.engine.seeds.apply(self._environment(), document)
 
     # -- what happened -------------------------------------------------------------------
 

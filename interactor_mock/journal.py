@@ -56,6 +56,7 @@ class JournalEntry:
     input: Any = None
     error: str | None = None
     scenario: str | None = None
+    source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def public(self) -> dict[str, Any]:
@@ -73,6 +74,7 @@ class JournalEntry:
             "input": self.input,
             "error": self.error,
             "scenario": self.scenario,
+            "source": self.source,
         }
         data.update(self.extra)
         return data

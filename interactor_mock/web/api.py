@@ -47,6 +47,7 @@ def record(response: Response) -> Response:
             input=g.get("input"),
             error=g.get("error"),
             scenario=g.get("scenario"),
+            source=g.get("source"),
         )
     return response
 
@@ -107,5 +108,9 @@ def execute(owner: str, connector: str, action: str) -> Response:
     payload = parse_body(request.get_data())
     _note(input=payload)
     output, source = engine().executor.execute(g.environment, found, account, payload)
-    _note(scenario=None if source == "generated" or source.startswith("example") else source)
+    # `source` says where the answer came from (generated, example:..., resource:..., behaviour,
+    # scenario:...); `scenario` names only a scenario rule that answered.
+    _note(source=source)
+    if source.startswith("scenario:"):
+        _note(scenario=source.removeprefix("scenario:"))
     return jsonify({"output": output})

@@ -1,0 +1,129 @@
+"""Google Drive (``interactor/googledrive-v1``): copies and realistic seeded files.
+
+``drive.files.copy`` makes a new file from a stored one ("Copy of ..." unless named); seeded
+files carry names, MIME types, owners and times that agree. Create, get, update, delete and
+list are the declared resource (``fields`` selectors are not applied: every stored field is
+answered, a superset of what Drive sends).
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+from datetime import timezone
+from typing import TYPE_CHECKING
+from typing import Any
+
+from interactor_mock.behaviours.gmail import account_address
+from interactor_mock.resources import Factory
+from interactor_mock.resources import SeedContext
+from interactor_mock.resources import make_id
+
+if TYPE_CHECKING:
+    from interactor_mock.actions import ActionCall
+    from interactor_mock.engine import Engine
+
+__all__ = ["register"]
+
+OWNER = "interactor"
+CONNECTOR = "googledrive-v1"
+KINDS = (
+    ("application/vnd.google-apps.document", ""),
+    ("application/vnd.google-apps.spreadsheet", ""),
+    ("application/vnd.google-apps.presentation", ""),
+    ("application/vnd.google-apps.folder", ""),
+    ("application/pdf", ".pdf"),
+    ("image/png", ".png"),
+    ("text/plain", ".txt"),
+)
+TITLES = (
+    "Quarterly report",
+    "Budget",
+    "Team offsite plan",
+    "Meeting notes",
+    "Roadmap",
+    "Invoice",
+    "Onboarding checklist",
+    "Design spec",
+    "Customer list",
+    "Photos",
+)
+
+
+def _stamp(moment: Any) -> str:
+    return str(moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")).replace(
+        "+00:00", "Z"
+    )
+
+
+def build_seeded_file(ctx: SeedContext, index: int, file_id: str) -> dict[str, Any]:
+    rng = ctx.rng(index, "file")
+    mime, extension = rng.choice(KINDS)
+    created = ctx.anchor - timedelta(days=rng.randrange(1, 400), minutes=rng.randrange(0, 1440))
+    modified = min(ctx.anchor, created + timedelta(days=rng.randrange(0, 60)))
+    me = account_address(ctx.account)
+    owner = {"kind": "drive#user", "displayName": me.split("@")[0], "emailAddress": me, "me": True}
+    item: dict[str, Any] = {
+        "kind": "drive#file",
+        "id": file_id,
+        "name": f"{rng.choice(TITLES)} {index + 1}{extension}",
+        "mimeType": mime,
+        "parents": ["root"],
+        "starred": rng.random() < 0.1,
+        "trashed": False,
+        "createdTime": _stamp(created),
+        "modifiedTime": _stamp(modified),
+        "owners": [owner],
+        "ownedByMe": True,
+        "shared": rng.random() < 0.3,
+        "webViewLink": f"https://drive.google.com/file/d/{file_id}/view",
+        "version": str(rng.randrange(1, 200)),
+    }
+    if extension:
+        item["size"] = str(rng.randrange(1_000, 5_000_000))
+    return item
+
+
+def _seeded_id(ctx: SeedContext, index: int) -> str:
+    return make_id("drive", ctx.rng(index, "id"), ctx.anchor)
+
+
+class Drive:
+    """The coded Google Drive actions of one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.resources = engine.resources
+        self.files_spec = self.resources.catalog.collection(OWNER, CONNECTOR, "files")
+
+    def copy_file(self, call: ActionCall) -> Any:
+        """``drive.files.copy``: a new file like the original, named "Copy of ..."."""
+        files = self.resources.for_call(call, self.files_spec)
+        original = self.resources.lookup(files, str(call.input["fileId"]), call.action)
+        new_id = self.resources.fresh_id(files)
+        now = _stamp(self.engine.now())
+        item = copy.deepcopy(original)
+        item.update(
+            id=new_id,
+            name=call.input.get("name") or f"Copy of {original.get('name', 'Untitled')}",
+            createdTime=now,
+            modifiedTime=now,
+        )
+        for key in ("parents", "description"):
+            if key in call.input:
+                item[key] = call.input[key]
+        item.pop("webViewLink", None)
+        files.insert(new_id, item)
+        return {"status_code": 200, "body": item}
+
+
+def register(engine: Engine) -> None:
+    """Register Google Drive's behaviours and seed factory on an engine."""
+    try:
+        drive = Drive(engine)
+    except LookupError:  # a contracts directory without the connector or its declarations
+        return
+    engine.executor.register(OWNER, CONNECTOR, "drive.files.copy", drive.copy_file)
+    engine.resources.register_factory(
+        OWNER, CONNECTOR, "files", Factory(item_id=_seeded_id, build=build_seeded_file)
+    )

@@ -1,0 +1,55 @@
+"""The bench itself runs: its quick mode imports every group, and a tiny figure is measured.
+
+No timing is asserted here (timings are the bench's business, never a test's).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+import pytest
+
+import bench.__main__ as bench_main
+from bench import inprocess_calls
+from bench.core import Figure
+
+
+@pytest.mark.parametrize("module", sorted(set(bench_main.GROUPS.values())))
+def test_every_figure_group_imports_and_has_a_run(module):
+    assert callable(importlib.import_module(module).run)
+
+
+def test_a_tiny_in_process_figure_is_measured_against_its_baseline():
+    figure = inprocess_calls.auth_url_figure(rounds=1, batch=2)
+    assert isinstance(figure, Figure)
+    assert figure.ours > 0
+    assert figure.baseline is not None
+    assert figure.baseline > 0
+    assert figure.met in (True, False)
+    json.dumps(figure.as_dict())
+    assert figure.name in bench_main.table([figure])
+
+
+def test_quick_mode_writes_every_figure_of_the_groups_it_ran(tmp_path, capsys):
+    out = tmp_path / "results.json"
+    status = bench_main.main(["--quick", "--only", "in-process", "--json", str(out)])
+    assert status == 0
+    result = json.loads(out.read_text())
+    assert result["mode"] == "quick"
+    assert {f["group"] for f in result["figures"]} == {"in-process"}
+    assert not result["crashes"]
+    assert "| figure" in capsys.readouterr().out
+
+
+def test_quick_mode_exits_non_zero_when_a_group_crashes(tmp_path, monkeypatch, capsys):
+    def boom(quick: bool = False) -> list[Figure]:
+        raise RuntimeError("the bench broke")
+
+    monkeypatch.setattr(inprocess_calls, "run", boom)
+    out = tmp_path / "results.json"
+    assert bench_main.main(["--quick", "--only", "in-process", "--json", str(out)]) == 1
+    result = json.loads(out.read_text())
+    assert result["crashes"][0]["group"] == "in-process"
+    assert "the bench broke" in result["crashes"][0]["traceback"]
+    assert "CRASHED" in capsys.readouterr().out

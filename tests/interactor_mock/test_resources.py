@@ -1,0 +1,342 @@
+"""Declared resources: compiled declarations, open and closed collections, paging, ids,
+provider errors, isolation, the coded Drive and Slack collections, the control API."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from interactor_mock.contracts import Contract
+from interactor_mock.contracts import ContractRegistry
+from interactor_mock.contracts import default_registry
+from interactor_mock.errors import ContractError
+from interactor_mock.resources import PROVIDER_ERROR_TITLE
+from interactor_mock.resources import ResourceCatalog
+from interactor_mock.resources import decode_token
+from interactor_mock.resources import encode_token
+from interactor_mock.resources import success_schema
+
+DRAFT = {"to": ["bob@example.com"], "subject": "Lunch?", "body": "Noon?"}
+
+
+@pytest.fixture
+def run(client, engine, dev, headers):
+    for connector in ("gmail", "googledrive-v1", "googlecalendar-v1", "slack", "gmail-v1"):
+        engine.grant(dev, connector, "alice")
+
+    def execute(connector, action, payload=None, *, account="alice", key=None):
+        response = client.post(
+            f"/api/v1/connector/{connector}/action/{action}/execute?account={account}",
+            json=payload or {},
+            headers={"x-api-key": key} if key else headers,
+        )
+        return response.status_code, response.get_json()
+
+    return execute
+
+
+def ok(result):
+    status, body = result
+    assert status == 200, body
+    return body["output"]
+
+
+# --- declarations -----------------------------------------------------------------------------
+
+
+def gmail_with(change):
+    data = json.loads(default_registry().connector("gmail").path.read_text())
+    change(data["actions"])
+    return ContractRegistry([Contract.from_data(data, file="interactor/gmail.json")])
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer"),
+    [
+        (
+            lambda a: a["email.get"]["resource"].update(idInput="messageId"),
+            "/actions/email.get/resource/idInput",
+        ),
+        (
+            lambda a: a["email.get"]["resource"].pop("idInput"),
+            "/actions/email.get/resource/idInput",
+        ),
+        (
+            lambda a: a["email.list"]["resource"].pop("itemsField"),
+            "/actions/email.list/resource/itemsField",
+        ),
+        (
+            lambda a: a["email.list"]["resource"].update(itemsField="nextPageToken"),
+            "/actions/email.list/resource/itemsField",
+        ),
+        (
+            lambda a: a["email.list"]["resource"].update(order="oldest"),
+            "/actions/email.send/resource/order",
+        ),
+        (
+            lambda a: a["email.send"]["resource"].update(inputFields={"too": "x"}),
+            "/actions/email.send/resource/inputFields/too",
+        ),
+        (
+            lambda a: a["email.get"]["resource"].update(itemField="nothing"),
+            "/actions/email.get/resource/itemField",
+        ),
+    ],
+)
+def test_a_bad_declaration_fails_at_load_naming_file_and_pointer(change, pointer):
+    with pytest.raises(ContractError) as raised:
+        ResourceCatalog(gmail_with(change))
+    assert raised.value.path == "interactor/gmail.json"
+    assert raised.value.pointer == pointer
+
+
+def test_provider_error_branches_are_never_generated():
+    for contract in default_registry():
+        for action in contract.actions.values():
+            text = json.dumps(success_schema(action.output_schema))
+            assert PROVIDER_ERROR_TITLE not in text
+    schema = default_registry().action("googledrive-v1", "drive.files.get").output_schema
+    assert PROVIDER_ERROR_TITLE in json.dumps(schema)
+
+
+def test_every_v1_action_accepts_a_provider_error():
+    for contract in default_registry():
+        if contract.name.endswith("-v1"):
+            for action in contract.actions.values():
+                error = {"status_code": 404, "body": {"error": {"code": 404, "message": "x"}}}
+                assert action.output_problems(error) == [], action.key
+
+
+def test_page_tokens_round_trip_and_reject_strangers():
+    assert decode_token(encode_token(42)) == 42
+    for bad in ("", "!!", "bm9wZQ", encode_token(3, "o1:")):
+        with pytest.raises(ValueError, match="not a page token"):
+            decode_token(bad)
+
+
+# --- open and closed collections --------------------------------------------------------------
+
+
+def test_an_untouched_collection_answers_generated_data(run):
+    first = ok(run("gmail", "email.get", {"message_id": "abc123"}))
+    assert first["id"] == "abc123"
+    assert ok(run("gmail", "email.get", {"message_id": "abc123"})) == first
+    assert ok(run("gmail", "email.list"))["messages"]  # generated: a mailbox the mock made up
+
+
+def test_an_item_seen_stays_when_the_collection_closes(run):
+    seen = ok(run("gmail", "email.get", {"message_id": "abc123"}))
+    sent = ok(run("gmail", "email.send", DRAFT))
+    listed = ok(run("gmail", "email.list"))["messages"]
+    assert [m["id"] for m in listed] == [sent["id"], seen["id"]]
+    assert ok(run("gmail", "email.get", {"message_id": "abc123"})) == seen
+    status, body = run("gmail", "email.get", {"message_id": "other"})
+    assert (status, body) == (500, {"error": "Requested entity was not found."})
+
+
+def test_deleting_in_an_open_collection_is_remembered(run):
+    ok(run("gmail", "email.delete", {"message_id": "m1"}))
+    assert run("gmail", "email.get", {"message_id": "m1"})[0] == 500
+    assert ok(run("gmail", "email.get", {"message_id": "m2"}))["id"] == "m2"
+
+
+def test_a_draft_is_created_read_updated_listed_and_deleted(run):
+    draft = ok(run("gmail", "email.draft.create", DRAFT))
+    assert draft["message"]["message_info"]["subject"] == "Lunch?"
+    assert ok(run("gmail", "email.draft.get", {"draft_id": draft["id"]})) == draft
+    updated = ok(run("gmail", "email.draft.update", {"draft_id": draft["id"], "body": "1pm"}))
+    assert updated["message"]["message_info"]["body"] == "1pm"
+    listed = ok(run("gmail", "email.draft.list"))
+    message = {"id": draft["message"]["id"], "threadId": draft["message"]["threadId"]}
+    assert listed["drafts"] == [{"id": draft["id"], "message": message}]
+    assert (listed["nextPageToken"], listed["resultSizeEstimate"]) == (None, 1)
+    assert ok(run("gmail", "email.draft.delete", {"draft_id": draft["id"]})) == "success"
+    assert run("gmail", "email.draft.get", {"draft_id": draft["id"]}) == (
+        500,
+        {"error": "Requested entity was not found."},
+    )
+
+
+def test_a_second_identical_create_makes_a_second_item(run):
+    first = ok(run("gmail", "email.draft.create", DRAFT))
+    second = ok(run("gmail", "email.draft.create", DRAFT))
+    assert first["id"] != second["id"]
+    assert len(ok(run("gmail", "email.draft.list"))["drafts"]) == 2
+
+
+def test_a_drive_file_round_trip_with_provider_404(run):
+    created = ok(
+        run("googledrive-v1", "drive.files.create", {"name": "Plan", "mimeType": "text/plain"})
+    )
+    file = created["body"]
+    assert (file["name"], file["mimeType"]) == ("Plan", "text/plain")
+    assert len(file["id"]) == 33
+    renamed = ok(
+        run("googledrive-v1", "drive.files.update", {"fileId": file["id"], "name": "Plan 2"})
+    )
+    assert renamed["body"] == {**file, "name": "Plan 2"}
+    assert ok(run("googledrive-v1", "drive.files.delete", {"fileId": file["id"]})) == {
+        "status_code": 204,
+        "body": None,
+    }
+    gone = ok(run("googledrive-v1", "drive.files.get", {"fileId": file["id"]}))
+    assert gone["status_code"] == 404
+    assert gone["body"]["error"]["message"] == f"File not found: {file['id']}."
+    assert gone["body"]["error"]["status"] == "NOT_FOUND"
+
+
+def test_drive_lists_page_and_omit_the_token_on_the_last_page(run):
+    ids = [
+        ok(run("googledrive-v1", "drive.files.create", {"name": f"f{i}"}))["body"]["id"]
+        for i in range(5)
+    ]
+    first = ok(run("googledrive-v1", "drive.files.list", {"pageSize": 3}))["body"]
+    assert [f["id"] for f in first["files"]] == ids[:3]
+    second = ok(
+        run(
+            "googledrive-v1",
+            "drive.files.list",
+            {"pageSize": 3, "pageToken": first["nextPageToken"]},
+        )
+    )["body"]
+    assert [f["id"] for f in second["files"]] == ids[3:]
+    assert "nextPageToken" not in second
+
+
+def test_a_v1_bad_page_token_is_a_400_in_the_output(run):
+    ok(run("googledrive-v1", "drive.files.create", {"name": "x"}))
+    out = ok(run("googledrive-v1", "drive.files.list", {"pageToken": "junk"}))
+    assert out["status_code"] == 400
+    assert out["body"]["error"]["status"] == "INVALID_ARGUMENT"
+
+
+def test_drive_copy_makes_a_new_file(run):
+    original = ok(run("googledrive-v1", "drive.files.create", {"name": "Budget"}))["body"]
+    copied = ok(run("googledrive-v1", "drive.files.copy", {"fileId": original["id"]}))["body"]
+    assert copied["id"] != original["id"]
+    assert copied["name"] == "Copy of Budget"
+    named = ok(run("googledrive-v1", "drive.files.copy", {"fileId": original["id"], "name": "B2"}))
+    assert named["body"]["name"] == "B2"
+    listed = ok(run("googledrive-v1", "drive.files.list"))["body"]["files"]
+    assert len(listed) == 3
+
+
+def test_a_deleted_file_cannot_be_copied(run):
+    file = ok(run("googledrive-v1", "drive.files.create", {"name": "x"}))["body"]
+    ok(run("googledrive-v1", "drive.files.delete", {"fileId": file["id"]}))
+    assert (
+        ok(run("googledrive-v1", "drive.files.copy", {"fileId": file["id"]}))["status_code"] == 404
+    )
+
+
+def test_gmail_v1_drafts_keep_their_raw_message(run):
+    created = ok(run("gmail-v1", "gmail.users.drafts.create", {"message": {"raw": "UmF3"}}))
+    listed = ok(run("gmail-v1", "gmail.users.drafts.list"))["body"]
+    assert created["body"]["message"]["raw"] == "UmF3"
+    assert listed["drafts"][0]["id"] == created["body"]["id"]
+    assert listed["resultSizeEstimate"] == 1
+
+
+# --- isolation --------------------------------------------------------------------------------
+
+
+def test_collections_are_per_account_and_per_environment(run, engine):
+    engine.grant(engine.default_environment, "gmail", "bob")
+    ok(run("gmail", "email.draft.create", DRAFT))
+    assert engine.resources.items(engine.default_environment, "gmail", "drafts", "bob") == []
+    other = engine.environments.create("other")
+    engine.grant(other, "gmail", "alice")
+    assert engine.resources.items(other, "gmail", "drafts", "alice") == []
+    assert len(engine.resources.items(engine.default_environment, "gmail", "drafts", "alice")) == 1
+
+
+def test_resetting_an_environment_forgets_its_resources(run, engine, dev):
+    ok(run("gmail", "email.send", DRAFT))
+    engine.environments.reset(dev.id)
+    assert engine.resources.items(dev, "gmail", "messages", "alice") == []
+
+
+# --- slack --------------------------------------------------------------------------------------
+
+
+def test_slack_messages_are_kept_with_unique_ts(run, engine, dev):
+    first = ok(run("slack", "message.send", {"channel": "C1", "text": "hi"}))
+    second = ok(run("slack", "message.send", {"channel": "C1", "text": "hi"}))
+    assert first["ts"] != second["ts"]
+    assert first["message"]["ts"] == first["ts"]
+    stored = engine.resources.items(dev, "slack", "messages", "alice")
+    assert [m["message"]["text"] for m in stored] == ["hi", "hi"]
+
+
+def test_slack_checks_channels_once_they_are_seeded(run, engine, dev):
+    engine.seeds.apply(dev, {"accounts": {"alice": {"slack": {"channels": [{"name": "general"}]}}}})
+    posted = ok(run("slack", "message.send", {"channel": "#general", "text": "hello"}))
+    assert posted["channel"].startswith("C")
+    assert run("slack", "message.send", {"channel": "nope", "text": "x"}) == (
+        500,
+        {"error": "channel_not_found"},
+    )
+
+
+def test_slack_user_list_pages_seeded_users(run, engine, dev):
+    engine.seeds.apply(dev, {"accounts": {"alice": {"slack": {"users": 5}}}})
+    assert len(ok(run("slack", "user.list", {"limit": 2}))["members"]) == 2
+    assert len(ok(run("slack", "user.list"))["members"]) == 5
+
+
+# --- control API --------------------------------------------------------------------------------
+
+
+def test_the_control_api_lists_and_clears_an_accounts_items(run, client, dev):
+    draft = ok(run("gmail", "email.draft.create", DRAFT))
+    base = f"/_mock/environments/{dev.id}/resources"
+    collections = client.get(base).get_json()["collections"]
+    assert {
+        "connector": "interactor/gmail",
+        "collection": "drafts",
+        "account": "alice",
+        "parent": None,
+        "closed": True,
+        "items": 1,
+    } in collections
+    items = client.get(f"{base}/interactor/gmail/drafts?account=alice").get_json()
+    assert items["items"] == [draft]
+    assert items["closed"] is True
+    assert client.delete(f"{base}/interactor/gmail/drafts?account=alice").status_code == 204
+    assert client.get(f"{base}/interactor/gmail/drafts?account=alice").get_json()["items"] == []
+
+
+def test_the_control_api_names_unknown_collections_and_missing_accounts(client, dev):
+    base = f"/_mock/environments/{dev.id}/resources/interactor/gmail"
+    unknown = client.get(f"{base}/mails?account=a")
+    assert unknown.status_code == 404
+    assert unknown.get_json()["known_collections"] == ["drafts", "messages"]
+    assert client.get(f"{base}/drafts").status_code == 400
+
+
+def test_output_is_still_checked_against_the_contract(run, engine):
+    engine.executor.register(
+        "interactor", "gmail", "email.draft.get", lambda call: copy.deepcopy({"id": 5})
+    )
+    assert run("gmail", "email.draft.get", {"draft_id": "x"})[0] == 500
+
+
+def test_concurrent_creates_all_land(live, engine, dev):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    engine.grant(dev, "gmail", "alice")
+    url = f"{live.base_url}/connector/gmail/action/email.draft.create/execute?account=alice"
+
+    def create(_):
+        return requests.post(url, json=DRAFT, headers={"x-api-key": dev.api_key}, timeout=10)
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(create, range(24)))
+    assert {a.status_code for a in answers} == {200}
+    ids = {a.json()["output"]["id"] for a in answers}
+    assert len(ids) == 24
+    assert {d["id"] for d in engine.resources.items(dev, "gmail", "drafts", "alice")} == ids
