@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="preload environments, connected accounts and their data from a JSON or YAML "
-        "seed file (see docs/stateful.md)",
+        "seed file (see the README: Seed data)",
     )
 
     contracts = commands.add_parser("contracts", help="list or check contract files")
