@@ -252,7 +252,7 @@ class InteractorMock:
         with contextlib.suppress(UnknownEnvironment):
             self.engine.environments.delete(self.environment)
 
-    # -- errors on demand and state (see the README: State, seed data and scenarios) --------------------------------
+    # -- errors on demand and state (README: "State, seed data and scenarios") ---------------
 
     def fail_next(
         self,
