@@ -105,12 +105,6 @@ class ContractViolation(HTTPError):
     code = "contract_violation"
 
 
-class MethodNotAllowed(HTTPError):
-    status = 405
-    code = "method_not_allowed"
-    message = "Method not allowed"
-
-
 class ScenarioError(HTTPError):
     """An error answered on purpose by a scenario rule."""
 

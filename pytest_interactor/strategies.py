@@ -56,6 +56,8 @@ from hypothesis.strategies import SearchStrategy
 from jsonschema import Draft202012Validator
 from jsonschema import FormatChecker
 
+from interactor_mock.drift import json_type
+
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
@@ -643,22 +645,6 @@ def _any_json(max_leaves: int = 6) -> Strategy:
     )
 
 
-def _json_type(value: Json) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
 def _declared_types(schema: Mapping[str, Any]) -> list[str] | None:
     if "type" not in schema:
         return None
@@ -939,15 +925,13 @@ def _disjoint(branches: Sequence[Json]) -> bool:
                 if set(items) & set(other_items):
                     return False
             elif kind == "values" and other_kind == "values":
-                if any(
-                    v == w and _json_type(v) == _json_type(w) for v in items for w in other_items
-                ):
+                if any(v == w and json_type(v) == json_type(w) for v in items for w in other_items):
                     return False
             else:
                 values = items if kind == "values" else other_items
                 types = other_items if kind == "values" else items
                 for v in values:
-                    t = _json_type(v)
+                    t = json_type(v)
                     if t in types or (t == "integer" and "number" in types):
                         return False
     return True
