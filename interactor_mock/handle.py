@@ -31,6 +31,7 @@ from interactor_mock.errors import UnknownEnvironment
 from interactor_mock.journal import JournalEntry
 from interactor_mock.journal import redact
 from interactor_mock.keys import Environment
+from interactor_mock.oauth import Credential
 from interactor_mock.scenarios import Rule
 from interactor_mock.seed import load_seed_file
 from interactor_mock.web.common import EXTENSION
@@ -225,9 +226,13 @@ class InteractorMock:
             UnknownConnector: naming the known connectors.
             ValueError: a malformed connector name.
         """
+        return self._grant(connector, account, owner).public(self.engine.now())
+
+    def _grant(self, connector: str, account: str, owner: str | None = None) -> Credential:
+        """:meth:`grant` without the public form of the credential (for the fixture's
+        marker grants, which nobody reads)."""
         found_owner, name = self._contract_key(connector, owner)
-        credential = self.engine.grant(self._environment(), name, account, owner=found_owner)
-        return credential.public(self.engine.now())
+        return self.engine.grant(self._environment(), name, account, owner=found_owner)
 
     def revoke(self, connector: str, account: str, *, owner: str | None = None) -> None:
         """Disconnect ``account`` from ``connector``; its next call gets "Account has no tokens".

@@ -55,6 +55,7 @@ MARKER_HELP = (
     "base_url: the API root intercepted in inprocess mode."
 )
 _ENV_NAME_LIMIT = 120
+_RUN_DEFAULTS = pytest.StashKey[tuple[str, str]]()
 _UNSAFE = re.compile(r"\s+")
 
 
@@ -236,13 +237,14 @@ def _accounts(value: Any) -> dict[str, tuple[str, ...]]:
 def resolve_settings(node: pytest.Item, config: pytest.Config) -> InteractorSettings:
     """The ``interactor`` fixture's settings for ``node``: marker, else option, else ini."""
     values = _marker_values(node)
-    mode = values.get("mode") or _option_mode(config)
+    default_mode, default_base_url = _run_defaults(config)
+    mode = values.get("mode") or default_mode
     if mode not in MODES:
         pytest.fail(
             f"@pytest.mark.{MARKER}(mode=...) must be one of {', '.join(MODES)}, not {mode!r}",
             pytrace=False,
         )
-    base_url = _option_base_url(config)
+    base_url = default_base_url
     if values.get("base_url") is not None:
         if mode != "inprocess":
             pytest.fail(
@@ -262,6 +264,16 @@ def resolve_settings(node: pytest.Item, config: pytest.Config) -> InteractorSett
     return InteractorSettings(
         mode=str(mode), base_url=base_url, accounts=_accounts(values.get("accounts")), seed=seed
     )
+
+
+def _run_defaults(config: pytest.Config) -> tuple[str, str]:
+    """The run's mode and base URL (options, else ini), worked out once per run (they were
+    checked at start-up)."""
+    defaults = config.stash.get(_RUN_DEFAULTS, None)
+    if defaults is None:
+        defaults = _option_mode(config), _option_base_url(config)
+        config.stash[_RUN_DEFAULTS] = defaults
+    return defaults
 
 
 def _environment_name(nodeid: str) -> str:
@@ -331,7 +343,7 @@ def interactor(
         for connector, accounts in settings.accounts.items():
             for account in accounts:
                 try:
-                    handle.grant(connector, account)
+                    handle._grant(connector, account)
                 except (LookupError, ValueError) as exc:
                     known = ", ".join(c.key for c in handle.contracts)
                     pytest.fail(

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
+from typing import Any
 from urllib.parse import parse_qsl
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 import responses
+from flask import Flask
+from flask import Response
+from flask import redirect
+from flask import request as flask_request
+from werkzeug.test import EnvironBuilder
 
 import interactor_mock
 from interactor_mock import DEFAULT_BASE_URL
 from interactor_mock.handle import ServerSideError
 from interactor_mock.inprocess import InProcessMock
+from interactor_mock.inprocess import _AppRoute
+from interactor_mock.inprocess import _body_bytes
 from interactor_mock.inprocess import normalize_base_url
 from interactor_mock.server import MockServer
 
@@ -329,3 +338,202 @@ def test_repr_says_whether_the_mock_is_active():
     assert repr(mocker) == f"<InProcessMock {DEFAULT_BASE_URL} inactive>"
     with mocker:
         assert "active" in repr(mocker)
+
+
+# -- the direct WSGI call is the test client's call, observably ------------------------------
+
+
+def _echo_app() -> Flask:
+    """An app that answers with what it was given, and a few answers that need care."""
+    echo = Flask("echo")
+
+    @echo.route("/api/v1/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])
+    @echo.route("/oauth/<path:rest>", methods=["GET", "POST"])
+    def seen(rest: str) -> Any:
+        return {
+            "method": flask_request.method,
+            "path": flask_request.path,
+            "query": flask_request.query_string.decode("latin1"),
+            "args": list(flask_request.args.items(multi=True)),
+            "headers": sorted(flask_request.headers.items()),
+            "body": flask_request.get_data(as_text=True),
+            "form": list(flask_request.form.items(multi=True)),
+            "files": {k: f.read().decode() for k, f in flask_request.files.items()},
+            "cookies": dict(flask_request.cookies),
+        }
+
+    @echo.get("/_mock/stream")
+    def stream() -> Response:
+        return Response((part for part in (b"one,", b"two,", b"three")), mimetype="text/csv")
+
+    @echo.get("/_mock/untyped")
+    def untyped() -> Response:
+        response = Response(b"raw", status=201)
+        del response.headers["Content-Type"]
+        return response
+
+    @echo.get("/_mock/cookie")
+    def cookie() -> Response:
+        response = Response("set")
+        response.set_cookie("session", "abc", path="/")
+        response.set_cookie("other", "x y")
+        return response
+
+    @echo.get("/_mock/moved")
+    def moved() -> Response:
+        return redirect("/oauth/callback?code=1", code=302)
+
+    @echo.get("/_mock/empty")
+    def empty() -> tuple[str, int]:
+        return "", 204
+
+    return echo
+
+
+def _through_both(method: str, url: str, **kwargs: Any) -> tuple[Any, Any]:
+    """The app's answer to one ``requests`` call, by the direct WSGI call and by the test
+    client."""
+    route = _AppRoute(_echo_app(), DEFAULT_BASE_URL)
+    with requests.Session() as session:
+        prepared = session.prepare_request(requests.Request(method, url, **kwargs))
+    if hasattr(prepared.body, "read"):  # responses reads file bodies before the route
+        prepared.body = prepared.body.read()
+    chunks = None
+    if not isinstance(prepared.body, (bytes, str, type(None))):  # a generator: read it once
+        chunks = list(prepared.body)
+        prepared.body = iter(chunks)
+    assert route.matches(prepared)[0]
+    parts = urlsplit(str(prepared.url))
+    path = route._app_path(parts.path)
+    headers = [(k, v) for k, v in prepared.headers.items() if k.lower() not in SKIPPED]
+    direct = route._answer(prepared)
+    data = _body_bytes(prepared.body if chunks is None else iter(chunks))
+    client = route._answer_with_client(method, path, parts.query, headers, data)
+    return direct, client
+
+
+SKIPPED = {"content-length", "host", "transfer-encoding"}
+BASE = DEFAULT_BASE_URL
+
+
+def _file(tmp_path: Any) -> Any:
+    path = tmp_path / "body.json"
+    path.write_bytes(b'{"from": "a file"}')
+    return path.open("rb")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs"),
+    [
+        ("GET", f"{BASE}/connector/gmail/auth-url", {"params": {"account": "alice"}}),
+        ("GET", f"{BASE}/x", {"params": {"q": "caf\u00e9 \u2603", "e": "", "n": ["1", "2"]}}),
+        ("GET", f"{BASE}/p\u00e5th/%7Ea%20b/%25/%FF", {}),
+        ("GET", f"{BASE}/x?raw=%zz&plus=a+b&amp=%26", {}),
+        ("HEAD", f"{BASE}/connector/gmail/auth-url", {}),
+        ("DELETE", f"{BASE}/x", {}),
+        ("POST", f"{BASE}/x", {"json": {"to": ["\u00e9@example.com"]}}),
+        ("POST", f"{BASE}/x", {"data": "plain text \u2603"}),
+        ("POST", f"{BASE}/x", {"data": b"\x00\xffbinary"}),
+        ("POST", f"{BASE}/x", {}),
+        ("PUT", f"{BASE}/x", {"data": b"", "headers": {"Content-Type": "application/json"}}),
+        (
+            "POST",
+            f"{BASE}/x",
+            {"data": b"", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+        ),
+        ("POST", "https://console.interactor.com/oauth/x", {"data": {"a": "1", "b": "\u00e9"}}),
+        ("POST", f"{BASE}/x", {"files": {"f": ("f.txt", b"file body")}, "data": {"k": "v"}}),
+        ("PATCH", f"{BASE}/x", {"data": (c for c in (b'{"a"', ": 1}"))}),
+        (
+            "GET",
+            f"{BASE}/x",
+            {
+                "headers": {
+                    "X-Api-Key": "k",
+                    "X_Api_Key": "k2",
+                    "Accept-Language": "fr, en;q=0.5",
+                    "Host": "elsewhere.example",
+                    "Transfer-Encoding": "chunked",
+                    "Content-Length": "99",
+                },
+                "cookies": {"a": "1", "b": "2"},
+            },
+        ),
+        ("GET", f"{BASE}/x", {"headers": {b"X-Bytes": b"value"}}),
+        ("GET", "https://console.interactor.com/_mock/stream", {}),
+        ("GET", "https://console.interactor.com/_mock/untyped", {}),
+        ("GET", "https://console.interactor.com/_mock/cookie", {}),
+        ("GET", "https://console.interactor.com/_mock/moved", {}),
+        ("GET", "https://console.interactor.com/_mock/empty", {}),
+        ("GET", "https://console.interactor.com/_mock/missing", {}),
+        ("OPTIONS", f"{BASE}/x", {}),
+    ],
+)
+def test_the_direct_wsgi_call_answers_exactly_as_the_test_client(method, url, kwargs):
+    direct, client = _through_both(method, url, **kwargs)
+    assert direct == client
+
+
+def test_an_empty_multipart_body_is_left_to_the_test_client():
+    # werkzeug's builder writes an empty multipart body of its own, with a random boundary
+    direct, client = _through_both(
+        "POST", f"{BASE}/x", data=b"", headers={"Content-Type": "multipart/form-data"}
+    )
+    seen, expected = json.loads(direct[2]), json.loads(client[2])
+    assert direct[0] == client[0] == 200
+    content_type = dict(map(tuple, seen.pop("headers")))["Content-Type"]
+    assert content_type.startswith("multipart/form-data; boundary=")
+    expected.pop("headers")
+    assert seen.pop("body").startswith("\r\n---")
+    assert expected.pop("body").startswith("\r\n---")
+    assert seen == expected
+
+
+def test_a_file_body_answers_exactly_as_the_test_client(tmp_path):
+    with _file(tmp_path) as body:
+        direct, client = _through_both("POST", f"{BASE}/x", data=body)
+    assert direct == client
+    assert b"a file" in direct[2]
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        DEFAULT_BASE_URL,
+        "http://localhost:8080/custom/root",
+        "http://[::1]:9000",
+        "https://h.example",
+    ],
+)
+def test_the_hand_built_environ_is_the_environ_builders(base_url):
+    route = _AppRoute(_echo_app(), normalize_base_url(base_url))
+    cases = [
+        ("GET", "/api/v1/a%20b/%E2%98%83", "q=caf%C3%A9&x=%zz", [("X-Api-Key", "k")], b""),
+        ("POST", "/oauth/x", "", [("Content-Type", "application/json")], b'{"a": 1}'),
+        ("POST", "/api/v1/x", "", [("Content-Type", "application/x-www-form-urlencoded")], b""),
+        (
+            "PUT",
+            "/api/v1/x",
+            "a=1",
+            [("content-type", "text/plain"), ("A-B", "1"), ("A_B", "2")],
+            b"",
+        ),
+        ("HEAD", "/_mock/x", "", [], b""),
+    ]
+    for method, path, query, headers, data in cases:
+        environ = route._environ(method, path, query, headers, data)
+        assert environ is not None
+        builder = EnvironBuilder(
+            path,
+            base_url=route._origin,
+            method=method,
+            query_string=query,
+            headers=headers,
+            data=data,
+        )
+        try:
+            expected = builder.get_environ()
+        finally:
+            builder.close()
+        assert environ.pop("wsgi.input").read() == expected.pop("wsgi.input").read()
+        assert environ == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from interactor_mock.errors import BadRequest
@@ -21,6 +23,11 @@ def test_keys_look_like_real_ones_and_differ(engine):
     assert all(API_KEY_PATTERN.match(k) for k in keys)
     assert len(set(keys)) == 3
     assert API_KEY_PATTERN.match(new_api_key())
+
+
+def test_new_keys_draw_on_every_letter_and_digit():
+    letters = {c for _ in range(2000) for c in new_api_key().removeprefix("interactor_")}
+    assert letters - {"_"} == set(string.ascii_letters + string.digits)
 
 
 def test_key_resolves_to_its_environment(engine, dev):
