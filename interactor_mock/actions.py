@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -42,16 +43,29 @@ NOT_OBJECT = "Request body must be a JSON object"
 
 @dataclass
 class ActionCall:
-    """Everything a behaviour needs to answer one call."""
+    """Everything a behaviour needs to answer one call.
+
+    ``canonical`` (the input's canonical text) and ``seed`` (the generation seed) are
+    computed on first use: many answers (coded behaviours, resources) need neither.
+    """
 
     engine: Engine
     environment: Environment
     action: Action
     account: str
     input: dict[str, Any]
-    canonical: str
-    seed: int
     source: str = "generated"
+
+    @cached_property
+    def canonical(self) -> str:
+        return canonical_input(self.input)
+
+    @cached_property
+    def seed(self) -> int:
+        action = self.action
+        return seed_for(
+            self.environment.seed, action.owner, action.connector, action.name, self.canonical
+        )
 
     def generated(self) -> Any:
         """The output the generator would give for this call (never a provider error)."""
@@ -132,15 +146,8 @@ class Executor:
                 f"Invalid input: {first.path or '/'}: {first.message}",
                 details=[p.as_dict() for p in found],
             )
-        canonical = canonical_input(payload)
         call = ActionCall(
-            engine=engine,
-            environment=environment,
-            action=action,
-            account=account,
-            input=payload,
-            canonical=canonical,
-            seed=seed_for(environment.seed, action.owner, action.connector, action.name, canonical),
+            engine=engine, environment=environment, action=action, account=account, input=payload
         )
         try:
             applied = engine.scenarios.apply(call, prefer=self.prefer_header())

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import traceback
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from typing import Any
 
 from flask import Flask
+from flask import Request
 from flask import Response
 from flask import g
 from flask import jsonify
@@ -24,9 +28,14 @@ from interactor_mock.web import api
 from interactor_mock.web import control
 from interactor_mock.web import control_state
 from interactor_mock.web import oauth_pages
+from interactor_mock.web.common import ENVIRON_KEY
 from interactor_mock.web.common import EXTENSION
 
-__all__ = ["create_app"]
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIEnvironment
+
+__all__ = ["EngineApp", "create_app", "serve"]
 
 
 def create_app(
@@ -47,11 +56,16 @@ def create_app(
         ContractError: a shipped or configured contract is defective.
     """
     engine = engine or Engine(config, registry=registry, store=store)
-    app = Flask(__name__, template_folder="web/templates")
+    return _build(Flask, engine)
+
+
+def _build(flask_class: type[Flask], engine: Engine | None) -> Flask:
+    app = flask_class(__name__, template_folder="web/templates")
     app.url_map.redirect_defaults = False
-    app.config["MAX_CONTENT_LENGTH"] = engine.config.max_body_bytes
+    if engine is not None:
+        app.config["MAX_CONTENT_LENGTH"] = engine.config.max_body_bytes
+        app.extensions[EXTENSION] = engine
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions[EXTENSION] = engine
     app.register_blueprint(api.bp)
     app.register_blueprint(oauth_pages.bp)
     app.register_blueprint(control.bp)
@@ -60,6 +74,61 @@ def create_app(
     app.register_error_handler(HTTPException, _render_http_exception)
     app.register_error_handler(Exception, _render_unexpected)
     return app
+
+
+class _EngineRequest(Request):
+    """A request of the shared app: its body limit is that of the engine serving it."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        found = self.environ.get(ENVIRON_KEY)
+        if self._max_content_length is None and found is not None:
+            limit: int = found.config.max_body_bytes
+            return limit
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
+class _SharedFlask(Flask):
+    request_class = _EngineRequest
+
+
+_shared: Flask | None = None
+_shared_lock = threading.Lock()
+
+
+def _shared_app() -> Flask:
+    """One app per process for :func:`serve`: its routes are compiled once, and each request
+    finds its engine in the WSGI environ (no engine of its own)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = _build(_SharedFlask, None)
+        return _shared
+
+
+class EngineApp:
+    """A WSGI app serving one engine through the process's shared Flask app: cheap to make
+    (no routes to compile), and as isolated as :func:`create_app`'s, since all state is
+    the engine's."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.flask = _shared_app()
+        control_state.connect(engine)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        environ[ENVIRON_KEY] = self.engine
+        return self.flask(environ, start_response)
+
+
+def serve(engine: Engine) -> EngineApp:
+    """A WSGI app for ``engine`` (what :class:`~interactor_mock.server.MockServer` serves
+    when it is given no app)."""
+    return EngineApp(engine)
 
 
 def _is_page() -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -20,6 +22,14 @@ _SECRET_WORDS = ("token", "secret", "password", "apikey", "api_key", "authorizat
 _SECRET_EXACT = {"code", "state", "key", "x-api-key", "client_secret"}
 
 
+# A query of name=value pairs made only of characters that parsing and re-encoding leave as
+# they are (no %, +, ;, or characters that urlencode escapes), so each pair is kept verbatim.
+_PLAIN_PAIR = r"[A-Za-z0-9._~\[\]-]+=[A-Za-z0-9._~\[\]-]*"
+_PLAIN_QUERY = re.compile(rf"{_PLAIN_PAIR}(?:&{_PLAIN_PAIR})*")
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@functools.lru_cache(maxsize=4096)
 def is_secret(name: str) -> bool:
     low = name.lower()
     return low in _SECRET_EXACT or any(word in low for word in _SECRET_WORDS)
@@ -28,13 +38,27 @@ def is_secret(name: str) -> bool:
 def redact(value: Any) -> Any:
     """A copy of ``value`` with every secret-looking key's value replaced."""
     if isinstance(value, dict):
-        return {k: REDACTED if is_secret(str(k)) else redact(v) for k, v in value.items()}
+        return {
+            k: REDACTED
+            if is_secret(k if type(k) is str else str(k))
+            else (v if type(v) in _SCALARS else redact(v))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [redact(v) for v in value]
+        return [v if type(v) in _SCALARS else redact(v) for v in value]
     return value
 
 
 def redact_query(query: str) -> str:
+    """The query with every secret-looking parameter's value replaced, re-encoded."""
+    if not query:
+        return ""
+    if _PLAIN_QUERY.fullmatch(query):
+        # parse_qsl + urlencode would give back each pair as it is: skip the round trip.
+        plain = [pair.split("=", 1) for pair in query.split("&")]
+        if not any(is_secret(name) for name, _ in plain):
+            return query
+        return "&".join(f"{k}={REDACTED if is_secret(k) else v}" for k, v in plain)
     pairs = parse_qsl(query, keep_blank_values=True)
     return urlencode([(k, REDACTED if is_secret(k) else v) for k, v in pairs], safe="[]")
 

@@ -31,11 +31,11 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import NamedTuple
+from typing import TypeVar
 
 from interactor_mock.contracts import Action
 from interactor_mock.contracts import Contract
@@ -64,6 +64,7 @@ __all__ = [
     "ResourceCatalog",
     "Resources",
     "SeedContext",
+    "copy_json",
     "get_path",
     "provider_error_output",
     "set_path",
@@ -109,6 +110,28 @@ class ProviderAnswer(InteractorMockError):
 
 
 # --- paths and schemas -----------------------------------------------------------------------
+
+
+_T = TypeVar("_T")
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+
+def copy_json(value: _T) -> _T:
+    """A deep copy of JSON data (dicts, lists and scalars), several times cheaper than
+    :func:`copy.deepcopy`; anything else inside it is copied by ``copy.deepcopy``."""
+    copied: _T = _copy_json(value)
+    return copied
+
+
+def _copy_json(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in _ATOMIC else _copy_json(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _ATOMIC else _copy_json(v) for v in value]
+    if kind in _ATOMIC:
+        return value
+    return copy.deepcopy(value)
 
 
 def _parts(path: str) -> list[str]:
@@ -234,12 +257,24 @@ def _substitute(value: Any, item_id: str) -> Any:
 def project(item: Mapping[str, Any], fields: tuple[str, ...] | None) -> dict[str, Any]:
     """Only the dotted ``fields`` of an item (all of it when ``fields`` is None)."""
     if fields is None:
-        return copy.deepcopy(dict(item))
+        return copy_json(dict(item))
     result: dict[str, Any] = {}
     for path in fields:
         value = get_path(item, path)
         if value is not None:
-            result = set_path(result, path, copy.deepcopy(value))
+            result = set_path(result, path, copy_json(value))
+    return result
+
+
+def _project_owned(item: dict[str, Any], fields: tuple[str, ...] | None) -> dict[str, Any]:
+    """:func:`project` of an item the caller owns (a fresh copy): no second copy."""
+    if fields is None:
+        return item
+    result: dict[str, Any] = {}
+    for path in fields:
+        value = get_path(item, path)
+        if value is not None:
+            result = set_path(result, path, value)
     return result
 
 
@@ -501,9 +536,10 @@ class Entry(NamedTuple):
     position: int
 
 
-@dataclass(frozen=True)
-class Meta:
-    """A collection's bookkeeping: closed or open, counters, the seeded batch, tombstones."""
+class Meta(NamedTuple):
+    """A collection's bookkeeping: closed or open, counters, the seeded batch, tombstones
+    (a named tuple: changing it, :meth:`_replace`, is several times cheaper than a frozen
+    dataclass's ``replace``)."""
 
     closed: bool = False
     next_seq: int = 0
@@ -512,7 +548,7 @@ class Meta:
     deleted: frozenset[str] = frozenset()
     seed: int = 0
     anchor: str = ""
-    count: int = 0
+    count: int = 0  # type: ignore[assignment]  # (a field, not tuple.count)
 
 
 @dataclass(frozen=True)
@@ -590,17 +626,16 @@ class Collection:
 
     def close(self) -> None:
         """Hold only what is stored from now on (what seeding and creating do)."""
-        self._change_meta(lambda m: replace(m, closed=True))
+        self._change_meta(lambda m: m._replace(closed=True))
 
     def mint(self) -> int:
         """A number no other call on this collection gets (the salt of a new id), so that
         concurrent creates never pick the same id; deterministic for a sequence of calls."""
-        return self._change_meta(lambda m: replace(m, minted=m.minted + 1)).minted
+        return self._change_meta(lambda m: m._replace(minted=m.minted + 1)).minted
 
     def _next_seq(self, *, close: bool = False, create: bool = False) -> Meta:
         return self._change_meta(
-            lambda m: replace(
-                m,
+            lambda m: m._replace(
                 next_seq=m.next_seq + 1,
                 closed=m.closed or close,
                 creates=m.creates + (1 if create else 0),
@@ -617,9 +652,16 @@ class Collection:
         return item_id in self.meta().deleted
 
     def materialise(self, item_id: str, entry: Entry) -> dict[str, Any]:
-        """The full item of an entry (seeded ones are built by the collection's factory)."""
+        """The full item of an entry (seeded ones are built by the collection's factory): a
+        copy the caller owns."""
         if entry.item is not None:
-            return copy.deepcopy(entry.item)
+            return copy_json(entry.item)
+        return self.resources.build_seeded(self, entry.position, item_id)
+
+    def peek(self, item_id: str, entry: Entry) -> Mapping[str, Any]:
+        """The full item of an entry, to read only: the stored object itself, not a copy."""
+        if entry.item is not None:
+            return entry.item
         return self.resources.build_seeded(self, entry.position, item_id)
 
     def item(self, item_id: str) -> dict[str, Any] | None:
@@ -629,7 +671,7 @@ class Collection:
     def insert(self, item_id: str, item: dict[str, Any], *, create: bool = True) -> Entry:
         """Store a new item after every other (creating closes the collection)."""
         meta = self._next_seq(close=create, create=create)
-        entry = Entry(meta.next_seq - 1, copy.deepcopy(item), -1)
+        entry = Entry(meta.next_seq - 1, copy_json(item), -1)
         self._store.put(self.environment.id, self.kind, item_id, entry)
         return entry
 
@@ -640,14 +682,14 @@ class Collection:
             self.insert(item_id, item, create=False)
             return
         self._store.put(
-            self.environment.id, self.kind, item_id, Entry(entry.seq, copy.deepcopy(item), -1)
+            self.environment.id, self.kind, item_id, Entry(entry.seq, copy_json(item), -1)
         )
 
     def remove(self, item_id: str) -> bool:
         """Delete an item; an open collection remembers it, so it stays deleted."""
         removed = self._store.delete(self.environment.id, self.kind, item_id)
         if not self.closed:
-            self._change_meta(lambda m: replace(m, deleted=m.deleted | {item_id}))
+            self._change_meta(lambda m: m._replace(deleted=m.deleted | {item_id}))
         return removed
 
     def entries(self) -> list[tuple[str, Entry]]:
@@ -727,8 +769,7 @@ class Collection:
         """Replace the collection by ``count`` seeded items and explicit ``items``; closed."""
         self.clear()
         self._change_meta(
-            lambda m: replace(
-                m,
+            lambda m: m._replace(
                 closed=True,
                 seed=seed,
                 anchor=anchor.isoformat(),
@@ -753,12 +794,12 @@ class Collection:
 
 def deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
     """``base`` with ``overlay``'s values; nested objects are merged, lists replaced."""
-    result = copy.deepcopy(base)
+    result = copy_json(base)
     for key, value in overlay.items():
         if isinstance(value, Mapping) and isinstance(result.get(key), dict):
             result[key] = deep_merge(result[key], value)
         else:
-            result[key] = copy.deepcopy(value)
+            result[key] = copy_json(value)
     return result
 
 
@@ -899,15 +940,23 @@ class Resources:
     # answers
 
     def base_output(
-        self, environment: Environment, action: Action, payload: Mapping[str, Any], *, salt: int = 0
+        self,
+        environment: Environment,
+        action: Action,
+        payload: Mapping[str, Any],
+        *,
+        salt: int = 0,
+        canonical: str | None = None,
     ) -> Any:
         """What the mock answers without state: the recorded example, else generated data
-        (``salt`` > 0 varies the generated data, for a second create with the same input)."""
-        canonical = canonical_input(payload)
+        (``salt`` > 0 varies the generated data, for a second create with the same input;
+        ``canonical``, the payload's canonical text when the caller has it)."""
+        if canonical is None:
+            canonical = canonical_input(payload)
         if salt == 0:
             example = action.example_for(canonical)
             if example is not None:
-                return copy.deepcopy(example["output"])
+                return copy_json(example["output"])
         seed = seed_for(environment.seed, action.owner, action.connector, action.name, canonical)
         if salt:
             seed = seed_for(seed, "create", salt)
@@ -983,11 +1032,17 @@ class Resources:
         return set_path(item, spec.id_field, item_id)  # type: ignore[no-any-return]
 
     def overlay(
-        self, operation: Operation, item: dict[str, Any], payload: Mapping[str, Any]
+        self,
+        operation: Operation,
+        item: dict[str, Any],
+        payload: Mapping[str, Any],
+        *,
+        copy: bool = True,
     ) -> dict[str, Any]:
         """``item`` with the call's input set where the declaration's ``inputFields`` map it
         (dotted input path to dotted item path); without a map, every input named like a
-        field of the item sets that field."""
+        field of the item sets that field. ``copy=False`` changes ``item`` itself (for an item
+        the caller owns, such as one :meth:`lookup` returned)."""
         spec = self.catalog.collection(
             operation.action.owner, operation.action.connector, operation.collection
         )
@@ -997,17 +1052,17 @@ class Resources:
             operation.page_token_input,
             spec.parent_input,
         }
-        result = copy.deepcopy(item)
+        result = copy_json(item) if copy else item
         if operation.input_fields:
             for source, target in operation.input_fields.items():
                 value = get_path(payload, source)
                 if value is not None:
-                    result = set_path(result, target, copy.deepcopy(value))
+                    result = set_path(result, target, copy_json(value))
             return result
         properties = (spec.item_schema or {}).get("properties", {})
         for name, value in payload.items():
             if name not in skip and name in properties and name != spec.id_field:
-                result = set_path(result, name, copy.deepcopy(value))
+                result = set_path(result, name, copy_json(value))
         return result
 
     def fresh_id(self, collection: Collection) -> str:
@@ -1040,15 +1095,17 @@ class Resources:
 
     def wrap(self, call: ActionCall, operation: Operation, item: dict[str, Any]) -> Any:
         """The answer of ``call`` holding ``item`` where the declaration says."""
-        base = self.base_output(call.environment, call.action, call.input)
+        base = self.base_output(call.environment, call.action, call.input, canonical=call.canonical)
         return set_path(base, operation.item_field, item)
 
     def _create(self, call: ActionCall, operation: Operation, collection: Collection) -> Any:
         meta = collection.meta()
-        base = self.base_output(call.environment, call.action, call.input, salt=meta.creates)
+        base = self.base_output(
+            call.environment, call.action, call.input, salt=meta.creates, canonical=call.canonical
+        )
         found = get_path(base, operation.item_field)
         item = found if isinstance(found, dict) else {}
-        item = self.overlay(operation, item, call.input)
+        item = self.overlay(operation, item, call.input)  # generation may echo input objects
         example = call.action.example_for(call.canonical) if meta.creates == 0 else None
         item_id = get_path(item, collection.spec.id_field) if example is not None else None
         if not isinstance(item_id, str) or not item_id or collection.entry(item_id) is not None:
@@ -1068,7 +1125,7 @@ class Resources:
             return self.wrap(call, operation, collection.materialise(item_id, entry))
         if collection.closed or collection.is_deleted(item_id):
             return self.not_found(collection, item_id, call.action)
-        base = self.base_output(call.environment, call.action, call.input)
+        base = self.base_output(call.environment, call.action, call.input, canonical=call.canonical)
         found = get_path(base, operation.item_field)
         item = set_path(found if isinstance(found, dict) else {}, collection.spec.id_field, item_id)
         collection.insert(item_id, item, create=False)
@@ -1077,7 +1134,7 @@ class Resources:
     def _update(self, call: ActionCall, operation: Operation, collection: Collection) -> Any:
         item_id = self._item_id(call, operation)
         item = self.lookup(collection, item_id, call.action)
-        changed = self.overlay(operation, item, call.input)
+        changed = self.overlay(operation, item, call.input, copy=False)  # lookup's copy: ours
         collection.replace(item_id, changed)
         return self.wrap(call, operation, changed)
 
@@ -1089,8 +1146,8 @@ class Resources:
             return self.not_found(collection, item_id, call.action)
         collection.remove(item_id)
         if operation.success_output is not None:
-            return _substitute(copy.deepcopy(operation.success_output), item_id)
-        return self.base_output(call.environment, call.action, call.input)
+            return _substitute(operation.success_output, item_id)  # builds new containers
+        return self.base_output(call.environment, call.action, call.input, canonical=call.canonical)
 
     def page_size(self, operation: Operation, payload: Mapping[str, Any]) -> int:
         wanted = payload.get(operation.page_size_input) if operation.page_size_input else None
@@ -1107,7 +1164,9 @@ class Resources:
         sort_key: SortKey | None = None,
     ) -> Any:
         if not collection.closed:
-            return self.base_output(call.environment, call.action, call.input)
+            return self.base_output(
+                call.environment, call.action, call.input, canonical=call.canonical
+            )
         token = call.input.get(operation.page_token_input) if operation.page_token_input else None
         try:
             chosen, next_token, total = collection.page(
@@ -1115,7 +1174,9 @@ class Resources:
             )
         except ValueError:
             return self.provider_failure(call.action, 400, INVALID_PAGE_TOKEN, "invalid")
-        items = [project(collection.materialise(k, e), operation.list_fields) for k, e in chosen]
+        items = [
+            _project_owned(collection.materialise(k, e), operation.list_fields) for k, e in chosen
+        ]
         return self.list_output(call, operation, items, next_token, total)
 
     def list_output(
@@ -1128,7 +1189,9 @@ class Resources:
     ) -> Any:
         """The answer of a list call holding ``items`` and the paging fields."""
         assert operation.items_field is not None
-        output = self.base_output(call.environment, call.action, call.input)
+        output = self.base_output(
+            call.environment, call.action, call.input, canonical=call.canonical
+        )
         output = set_path(output, operation.items_field, items)
         schema = self.catalog.success_schema(call.action)
         if operation.next_page_token_field:

@@ -11,7 +11,9 @@ from werkzeug.serving import BaseWSGIServer
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.serving import make_server
 
+from interactor_mock.app import EngineApp
 from interactor_mock.app import create_app
+from interactor_mock.app import serve
 from interactor_mock.config import MockConfig
 from interactor_mock.engine import Engine
 
@@ -34,7 +36,9 @@ class MockServer:
 
     Arguments:
         host, port: where to listen; port 0 picks a free one.
-        app: a Flask app made by :func:`create_app`; built from ``config`` when omitted.
+        app: a Flask app made by :func:`create_app`; when omitted, an engine is built from
+            ``config`` and served by the process's shared app (:func:`serve`), and
+            :attr:`app` is made for it on first use.
         config: settings for a new app.
         poll_interval: how often the serving loop checks for :meth:`stop` (seconds).
     """
@@ -50,14 +54,27 @@ class MockServer:
     ) -> None:
         self.host = host
         self.port = port
-        self.app = app or create_app(config)
+        self._app = app
+        self._served: EngineApp | None = None
+        if app is None:
+            self._served = serve(Engine(config))
         self.poll_interval = poll_interval
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
 
     @property
+    def app(self) -> Flask:
+        """The Flask app of this server's engine (made on first use when none was given)."""
+        if self._app is None:
+            assert self._served is not None
+            self._app = create_app(engine=self._served.engine)
+        return self._app
+
+    @property
     def engine(self) -> Engine:
+        if self._served is not None:
+            return self._served.engine
         engine: Engine = self.app.extensions["interactor_mock"]
         return engine
 
@@ -88,7 +105,11 @@ class MockServer:
         if self.is_running():
             raise RuntimeError("MockServer is already running")
         self._server = make_server(
-            self.host, self.port, self.app, threaded=True, request_handler=_QuietRequestHandler
+            self.host,
+            self.port,
+            self._served or self.app,
+            threaded=True,
+            request_handler=_QuietRequestHandler,
         )
         self.port = self._server.server_port
         self._ready.clear()

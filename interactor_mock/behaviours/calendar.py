@@ -319,7 +319,7 @@ class Calendar:
         def keep(key: str, entry: Entry, collection: Collection) -> bool:
             if low is None and high is None and not query:
                 return True
-            event = collection.materialise(key, entry)
+            event = collection.peek(key, entry)
             if query and query not in str(event.get("summary", "")).lower():
                 return False
             bounds = event_bounds(event)
@@ -331,7 +331,7 @@ class Calendar:
         if call.input.get("orderBy") == "startTime":
 
             def sort_key(key: str, entry: Entry, collection: Collection) -> Any:
-                bounds = event_bounds(collection.materialise(key, entry))
+                bounds = event_bounds(collection.peek(key, entry))
                 return (
                     bounds[0] if bounds else datetime.max.replace(tzinfo=timezone.utc),
                     entry.seq,

@@ -8,7 +8,6 @@ answered, a superset of what Drive sends).
 
 from __future__ import annotations
 
-import copy
 from datetime import timedelta
 from datetime import timezone
 from typing import TYPE_CHECKING
@@ -102,7 +101,7 @@ class Drive:
         original = self.resources.lookup(files, str(call.input["fileId"]), call.action)
         new_id = self.resources.fresh_id(files)
         now = _stamp(self.engine.now())
-        item = copy.deepcopy(original)
+        item = dict(original)  # lookup's copy is ours; insert copies what it keeps
         item.update(
             id=new_id,
             name=call.input.get("name") or f"Copy of {original.get('name', 'Untitled')}",

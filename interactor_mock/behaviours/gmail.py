@@ -466,7 +466,7 @@ class Gmail:
         assert operation is not None
         draft_id = str(call.input["draft_id"])
         draft = self.resources.lookup(drafts, draft_id, call.action)
-        changed = self.resources.overlay(operation, draft, call.input)
+        changed = self.resources.overlay(operation, draft, call.input, copy=False)
         before = changed.get("message") or {}
         info = _info(before)
         if "from" in call.input or "fromName" in call.input:

@@ -18,43 +18,52 @@ from interactor_mock.web.common import account_parameter
 from interactor_mock.web.common import boolean_parameter
 from interactor_mock.web.common import engine
 from interactor_mock.web.common import public_url
+from interactor_mock.web.common import request_globals
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+# The request's ``g`` and ``request`` are read through their proxies once per function
+# (each proxy access costs a context lookup).
+
+
 @bp.before_request
 def authenticate() -> None:
-    g.started = time.perf_counter()
-    g.environment = None
-    g.environment = engine().environments.resolve(request.headers.get("x-api-key"))
+    state = request_globals()
+    state.started = time.perf_counter()
+    state.environment = None
+    state.environment = engine().environments.resolve(request.headers.get("x-api-key"))
 
 
 @bp.after_request
 def record(response: Response) -> Response:
-    environment = g.get("environment")
+    state = request_globals()
+    environment = state.get("environment")
     if environment is not None:
-        engine().journal.record(
+        found = engine()
+        current = request._get_current_object()  # type: ignore[attr-defined]
+        noted = vars(state)
+        found.journal.record(
             environment.id,
-            time=engine().now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            method=request.method,
-            path=request.path,
-            query=request.query_string.decode("latin-1"),
+            time=found.now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            method=current.method,
+            path=current.path,
+            query=current.query_string.decode("latin-1"),
             status=response.status_code,
-            duration_ms=round((time.perf_counter() - g.started) * 1000, 3),
-            connector=g.get("connector"),
-            action=g.get("action"),
-            account=g.get("account"),
-            input=g.get("input"),
-            error=g.get("error"),
-            scenario=g.get("scenario"),
-            source=g.get("source"),
+            duration_ms=round((time.perf_counter() - state.started) * 1000, 3),
+            connector=noted.get("connector"),
+            action=noted.get("action"),
+            account=noted.get("account"),
+            input=noted.get("input"),
+            error=noted.get("error"),
+            scenario=noted.get("scenario"),
+            source=noted.get("source"),
         )
     return response
 
 
 def _note(**fields: Any) -> None:
-    for key, value in fields.items():
-        setattr(g, key, value)
+    vars(request_globals()).update(fields)
 
 
 @bp.get("/connector/<owner>/<connector>/auth-url")
@@ -98,19 +107,22 @@ def credential(owner: str, connector: str) -> Response:
 @bp.post("/connector/<owner>/<connector>/action/<action>/execute")
 @bp.post("/connector/<connector>/action/<action>/execute", defaults={"owner": DEFAULT_OWNER})
 def execute(owner: str, connector: str, action: str) -> Response:
-    _note(connector=f"{owner}/{connector}", action=action)
-    found = engine().registry.action(connector, action, owner)
-    account = account_parameter()
-    _note(account=account)
-    limit = engine().config.max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
+    state = request_globals()
+    current = request._get_current_object()  # type: ignore[attr-defined]
+    mock = engine()
+    state.connector = f"{owner}/{connector}"
+    state.action = action
+    found = mock.registry.action(connector, action, owner)
+    account = state.account = account_parameter()
+    limit = mock.config.max_body_bytes
+    length = current.content_length
+    if length is not None and length > limit:
         raise PayloadTooLarge(f"Request body is larger than {limit} bytes", limit=limit)
-    payload = parse_body(request.get_data())
-    _note(input=payload)
-    output, source = engine().executor.execute(g.environment, found, account, payload)
+    payload = state.input = parse_body(current.get_data())
+    output, source = mock.executor.execute(state.environment, found, account, payload)
     # `source` says where the answer came from (generated, example:..., resource:..., behaviour,
     # scenario:...); `scenario` names only a scenario rule that answered.
-    _note(source=source)
+    state.source = source
     if source.startswith("scenario:"):
-        _note(scenario=source.removeprefix("scenario:"))
+        state.scenario = source.removeprefix("scenario:")
     return jsonify({"output": output})

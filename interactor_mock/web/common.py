@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app
+from flask import g
 from flask import request
+from flask.ctx import _AppCtxGlobals
 
 from interactor_mock.engine import Engine
 from interactor_mock.errors import BadRequest
 
 EXTENSION = "interactor_mock"
+#: The WSGI environ key through which a request names the engine that serves it (set by
+#: :func:`interactor_mock.app.serve`, for apps shared between engines).
+ENVIRON_KEY = "interactor_mock.engine"
+_PLAIN_HOST = re.compile(r"[a-z0-9.-]+(?::[1-9][0-9]{0,3}|:[1-5][0-9]{4})?")
 ACCOUNT_PARAMETERS = ("account", "accountId", "userId")
 MISSING_ACCOUNT = (
     "Missing account: pass the end user as query parameter 'account' (or 'accountId', 'userId')"
@@ -18,14 +25,31 @@ MISSING_ACCOUNT = (
 
 
 def engine() -> Engine:
-    found: Engine = current_app.extensions[EXTENSION]
+    """The engine serving the current request: the one its WSGI environ names, else the
+    app's own."""
+    found: Engine | None = request.environ.get(ENVIRON_KEY)
+    if found is None:
+        found = current_app.extensions[EXTENSION]
     return found
+
+
+def request_globals() -> _AppCtxGlobals:
+    """The current ``g`` itself (not its proxy), for code that reads or sets several names."""
+    state: _AppCtxGlobals = g._get_current_object()
+    return state
 
 
 def public_url() -> str:
     """The origin clients reach the mock at (the configured one, else the request's)."""
     configured = engine().config.public_url
-    return (configured or request.host_url).rstrip("/")
+    if configured:
+        return configured.rstrip("/")
+    current = request._get_current_object()  # type: ignore[attr-defined]
+    host = current.host
+    if _PLAIN_HOST.fullmatch(host) and "xn--" not in host:
+        # What host_url gives for such a host, without its IRI round trip.
+        return f"{current.scheme}://{host}"
+    return str(current.host_url).rstrip("/")
 
 
 def account_parameter() -> str:

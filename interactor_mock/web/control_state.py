@@ -55,12 +55,17 @@ def _note_scenario(label: str) -> None:
         g.scenario = label
 
 
+def connect(found: Engine) -> None:
+    """Connect an engine's executor to the requests that serve it."""
+    found.executor.prefer_header = _prefer_header
+    found.executor.on_scenario = _note_scenario
+
+
 @bp.record
 def _connect(state: BlueprintSetupState) -> None:
     found = state.app.extensions.get(EXTENSION)
     if isinstance(found, Engine):
-        found.executor.prefer_header = _prefer_header
-        found.executor.on_scenario = _note_scenario
+        connect(found)
 
 
 @bp.route("/environments/<env_id>/scenarios", methods=["GET", "POST", "DELETE"])

@@ -340,3 +340,40 @@ def test_concurrent_creates_all_land(live, engine, dev):
     ids = {a.json()["output"]["id"] for a in answers}
     assert len(ids) == 24
     assert {d["id"] for d in engine.resources.items(dev, "gmail", "drafts", "alice")} == ids
+
+
+def test_copy_json_copies_json_deeply_and_other_values_by_deepcopy():
+    import datetime
+
+    from interactor_mock.resources import copy_json
+
+    moment = datetime.datetime(2024, 1, 1)
+    value = {"a": [1, {"b": "c"}], "t": (1, [2]), "when": moment, "n": None}
+    copied = copy_json(value)
+    assert copied == value
+    value["a"][1]["b"] = "changed"
+    value["t"][1].append(3)
+    assert copied["a"][1]["b"] == "c"
+    assert copied["t"] == (1, [2])
+
+
+def test_stored_items_are_isolated_from_what_callers_do_with_theirs(engine, dev):
+    spec = engine.resources.spec("gmail", "drafts")
+    drafts = engine.resources.collection(dev, spec, "alice")
+    item = {"id": "d1", "message": {"labelIds": ["DRAFT"], "payload": {"headers": []}}}
+    drafts.insert("d1", item)
+    item["message"]["labelIds"].append("CHANGED")  # the caller's object after insert
+    read = drafts.item("d1")
+    assert read["message"]["labelIds"] == ["DRAFT"]
+    read["message"]["payload"]["headers"].append({"name": "X", "value": "y"})  # a reader's copy
+    assert drafts.item("d1")["message"]["payload"]["headers"] == []
+    drafts.replace("d1", read)
+    read["message"]["labelIds"].clear()
+    assert drafts.item("d1")["message"]["labelIds"] == ["DRAFT"]
+
+
+def test_a_listed_item_is_a_copy_of_the_stored_one(run):
+    draft = ok(run("gmail", "email.draft.create", DRAFT))
+    listed = ok(run("gmail", "email.draft.list"))["drafts"]
+    assert listed[0]["id"] == draft["id"]
+    assert ok(run("gmail", "email.draft.get", {"draft_id": draft["id"]})) == draft

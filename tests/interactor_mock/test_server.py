@@ -127,3 +127,32 @@ def test_repr_says_where_and_whether_it_runs():
 def test_a_server_cannot_be_pickled():
     with pytest.raises(TypeError, match="cannot be pickled"):
         pickle.dumps(MockServer())
+
+
+def test_servers_built_without_an_app_keep_separate_state():
+    with MockServer() as one, MockServer() as two:
+        key = one.engine.default_environment.api_key
+        assert key != two.engine.default_environment.api_key
+        url = "/api/v1/connector/gmail/auth-url?account=alice"
+        assert requests.get(one.url_for(url), headers={"x-api-key": key}, timeout=5).ok
+        answer = requests.get(two.url_for(url), headers={"x-api-key": key}, timeout=5)
+        assert answer.status_code == 401
+        environment = one.engine.default_environment.id
+        assert len(one.engine.journal.entries(environment)) == 1
+        assert two.engine.journal.entries(two.engine.default_environment.id) == []
+
+
+def test_a_server_built_without_an_app_makes_one_for_its_engine_on_demand():
+    server = MockServer()
+    assert server.app.extensions["interactor_mock"] is server.engine
+    assert server.app is server.app
+
+
+def test_each_server_applies_its_own_body_limit():
+    from interactor_mock.config import MockConfig
+
+    with MockServer(config=MockConfig(max_body_bytes=64)) as small, MockServer() as large:
+        body = {"name": "x" * 200}
+        url = "/_mock/environments"
+        assert requests.post(small.url_for(url), json=body, timeout=5).status_code == 413
+        assert requests.post(large.url_for(url), json=body, timeout=5).status_code != 413
