@@ -8,6 +8,7 @@ expire.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from dataclasses import field
@@ -42,6 +43,22 @@ class GrantError(HTTPError):
 def default_client_id(contract: Contract) -> str:
     """The client id of Interactor's own (default, unverified) OAuth app for a connector."""
     return f"interactor-mock-default-{contract.name}.apps.example.invalid"
+
+
+@functools.lru_cache(maxsize=256)
+def authorize_url_prefix(
+    public_url: str, provider: str, client_id: str, scopes: tuple[str, ...]
+) -> str:
+    """The consent-page URL of an auth-url up to the value of ``state`` (encoded once)."""
+    query = {
+        "client_id": client_id,
+        "redirect_uri": f"{public_url}/oauth/callback",
+        "response_type": "code",
+        "scope": " ".join(scopes),
+        "access_type": "offline",
+        "prompt": "consent",
+    }
+    return f"{public_url}/oauth/{provider}/authorize?{urlencode(query)}&state="
 
 
 def iso(moment: datetime) -> str:
@@ -178,17 +195,10 @@ class OAuth:
         )
         self._store.put(environment.id, STATE_KIND, state, pending)
         self._store.put("", STATE_KIND, state, environment.id)
-        query = {
-            "client_id": pending.client_id,
-            "redirect_uri": f"{public_url}/oauth/callback",
-            "response_type": "code",
-            "scope": " ".join(contract.scopes),
-            "access_type": "offline",
-            "prompt": "consent",
-            "state": state,
-        }
-        provider = contract.auth.get("provider", contract.name)
-        return f"{public_url}/oauth/{provider}/authorize?{urlencode(query)}"
+        provider = str(contract.auth.get("provider", contract.name))
+        # `state` is URL-safe base64, so it is appended to the encoded fixed part as it is.
+        prefix = authorize_url_prefix(public_url, provider, pending.client_id, pending.scopes)
+        return prefix + state
 
     def pending(self, state: str | None) -> PendingGrant:
         """The unexpired pending grant of a state, without consuming it.

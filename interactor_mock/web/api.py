@@ -17,6 +17,7 @@ from interactor_mock.errors import PayloadTooLarge
 from interactor_mock.web.common import account_parameter
 from interactor_mock.web.common import boolean_parameter
 from interactor_mock.web.common import engine
+from interactor_mock.web.common import json_response
 from interactor_mock.web.common import public_url
 from interactor_mock.web.common import request_globals
 
@@ -69,20 +70,21 @@ def _note(**fields: Any) -> None:
 @bp.get("/connector/<owner>/<connector>/auth-url")
 @bp.get("/connector/<connector>/auth-url", defaults={"owner": DEFAULT_OWNER})
 def auth_url(owner: str, connector: str) -> Response:
-    _note(connector=f"{owner}/{connector}")
-    contract = engine().registry.connector(connector, owner)
-    account = account_parameter()
-    _note(account=account)
-    redirect_url = request.args.get("redirectUrl", request.args.get("redirect_uri"))
-    url = engine().oauth.start(
-        g.environment,
+    state = request_globals()
+    args = request.args
+    mock = engine()
+    state.connector = f"{owner}/{connector}"
+    contract = mock.registry.connector(connector, owner)
+    account = state.account = account_parameter(args)
+    url = mock.oauth.start(
+        state.environment,
         contract,
         account,
-        redirect_url=redirect_url,
-        skip_input=boolean_parameter("skipInput"),
-        public_url=public_url(),
+        redirect_url=args.get("redirectUrl", args.get("redirect_uri")),
+        skip_input=boolean_parameter("skipInput", args),
+        public_url=public_url(mock),
     )
-    return jsonify(url)
+    return json_response(url)
 
 
 @bp.route("/connector/<owner>/<connector>/credential", methods=["GET", "DELETE"])
@@ -125,4 +127,4 @@ def execute(owner: str, connector: str, action: str) -> Response:
     state.source = source
     if source.startswith("scenario:"):
         state.scenario = source.removeprefix("scenario:")
-    return jsonify({"output": output})
+    return json_response({"output": output})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from flask import Response
 from flask import current_app
 from flask import g
 from flask import request
@@ -33,15 +36,24 @@ def engine() -> Engine:
     return found
 
 
+_encode_json = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    """``data`` as a JSON response, encoded as ``jsonify`` does outside debug mode, minus the
+    app-context lookups ``jsonify`` makes on every call."""
+    return Response(_encode_json(data) + "\n", status=status, mimetype="application/json")
+
+
 def request_globals() -> _AppCtxGlobals:
     """The current ``g`` itself (not its proxy), for code that reads or sets several names."""
     state: _AppCtxGlobals = g._get_current_object()
     return state
 
 
-def public_url() -> str:
+def public_url(mock: Engine | None = None) -> str:
     """The origin clients reach the mock at (the configured one, else the request's)."""
-    configured = engine().config.public_url
+    configured = (mock or engine()).config.public_url
     if configured:
         return configured.rstrip("/")
     current = request._get_current_object()  # type: ignore[attr-defined]
@@ -52,14 +64,16 @@ def public_url() -> str:
     return str(current.host_url).rstrip("/")
 
 
-def account_parameter() -> str:
+def account_parameter(args: Mapping[str, str] | None = None) -> str:
     """The end user named by the query (``account``, ``accountId`` or ``userId``).
 
     Raises:
         BadRequest: none given, or an empty one.
     """
+    if args is None:
+        args = request.args
     for name in ACCOUNT_PARAMETERS:
-        value = request.args.get(name)
+        value = args.get(name)
         if value is not None:
             if not value.strip():
                 raise BadRequest(f"Query parameter {name!r} must not be empty", parameter=name)
@@ -79,8 +93,8 @@ def json_object() -> dict[str, Any]:
     return data
 
 
-def boolean_parameter(name: str) -> bool:
-    value = request.args.get(name, "false").strip().lower()
+def boolean_parameter(name: str, args: Mapping[str, str] | None = None) -> bool:
+    value = (request.args if args is None else args).get(name, "false").strip().lower()
     if value in ("1", "true", "yes", "on"):
         return True
     if value in ("", "0", "false", "no", "off"):
