@@ -27,6 +27,8 @@ import binascii
 import copy
 import random
 import string
+import threading
+import weakref
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -363,6 +365,12 @@ _COLLECTION_KEYS = {
 }
 
 
+_CATALOGS: weakref.WeakKeyDictionary[ContractRegistry, ResourceCatalog] = (
+    weakref.WeakKeyDictionary()
+)
+_CATALOGS_LOCK = threading.Lock()
+
+
 class ResourceCatalog:
     """Every declared collection of a registry, checked once.
 
@@ -377,6 +385,19 @@ class ResourceCatalog:
         self._success: dict[str, dict[str, Any]] = {}
         for contract in registry:
             self._compile(contract)
+
+    @classmethod
+    def of(cls, registry: ContractRegistry) -> ResourceCatalog:
+        """The catalog of a registry, compiled once and shared by every engine serving it.
+
+        Sharing is safe: a registry never changes once loaded, and :meth:`add` only ever adds
+        the same specs (coded behaviours register theirs idempotently).
+        """
+        with _CATALOGS_LOCK:
+            found = _CATALOGS.get(registry)
+            if found is None:
+                found = _CATALOGS[registry] = cls(registry)
+            return found
 
     def success_schema(self, action: Action) -> dict[str, Any]:
         """The action's output schema without provider-error branches (cached)."""
@@ -830,7 +851,7 @@ class Resources:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.catalog = ResourceCatalog(engine.registry)
+        self.catalog = ResourceCatalog.of(engine.registry)
         self.factories: dict[tuple[str, str, str], Factory] = {}
 
     # collections
