@@ -132,7 +132,33 @@ def _input_differences(expected: Any, actual: Any, path: str = "input") -> Itera
         yield f"{path} is {_short.repr(actual)}, expected {_short.repr(expected)}"
 
 
-class InteractorMock:
+class ApiAddress:
+    """Where a client sends its calls and with which key: ``base_url``, ``api_key`` and what
+    follows from them (shared by the mock's handle and the live-mode one)."""
+
+    base_url: str
+
+    @property
+    def api_key(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """``{"x-api-key": <current key>}``, ready to pass to any HTTP client."""
+        return {"x-api-key": self.api_key}
+
+    @property
+    def origin(self) -> str:
+        """Scheme and host of :attr:`base_url`, where the ``/oauth/`` and ``/_mock/`` pages are."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def url_for(self, path: str) -> str:
+        """An absolute URL on the same origin: ``url_for("/_mock/health")``."""
+        return self.origin + "/" + path.lstrip("/")
+
+
+class InteractorMock(ApiAddress):
     """One environment of a mock app: its URL and key, its grants, and what it was asked.
 
     Arguments:
@@ -177,21 +203,6 @@ class InteractorMock:
     def api_key(self) -> str:
         """The environment's current API key (send it as the ``x-api-key`` header)."""
         return self._environment().api_key
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """``{"x-api-key": <current key>}``, ready to pass to any HTTP client."""
-        return {"x-api-key": self.api_key}
-
-    @property
-    def origin(self) -> str:
-        """Scheme and host of :attr:`base_url`, where the ``/oauth/`` and ``/_mock/`` pages are."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
-
-    def url_for(self, path: str) -> str:
-        """An absolute URL on the mock's origin: ``url_for("/_mock/health")``."""
-        return self.origin + "/" + path.lstrip("/")
 
     @property
     def contracts(self) -> ContractRegistry:

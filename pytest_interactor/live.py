@@ -25,13 +25,13 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 from typing import NoReturn
-from urllib.parse import urlsplit
 
 import pytest
 
 from interactor_mock.config import DEFAULT_BASE_URL
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.contracts import ContractRegistry
+from interactor_mock.handle import ApiAddress
 from interactor_mock.handle import InteractorMock
 from interactor_mock.handle import split_connector
 from interactor_mock.journal import JournalEntry
@@ -183,7 +183,7 @@ class LiveSession:
         return f"<LiveSession {self.server.base_url} -> {self.settings.base_url}>"
 
 
-class LiveInteractor:
+class LiveInteractor(ApiAddress):
     """What the ``interactor`` fixture yields in live mode: the counterpart of
     :class:`~interactor_mock.InteractorMock` for the real API.
 
@@ -195,34 +195,16 @@ class LiveInteractor:
     def __init__(self, session: LiveSession, client: ProxyClient) -> None:
         self._session = session
         self._client = client
+        #: The proxy's API root on 127.0.0.1.
+        self.base_url = session.server.base_url
 
     def __repr__(self) -> str:
         return f"<LiveInteractor base_url={self.base_url!r} -> {self._session.settings.base_url}>"
 
     @property
-    def base_url(self) -> str:
-        """The proxy's API root on 127.0.0.1."""
-        return self._session.server.base_url
-
-    @property
     def api_key(self) -> str:
         """This test's local key: the proxy swaps it for the real one (never exposed)."""
         return self._client.key
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """``{"x-api-key": <local key>}``, ready to pass to any HTTP client."""
-        return {"x-api-key": self.api_key}
-
-    @property
-    def origin(self) -> str:
-        """Scheme and host of :attr:`base_url`."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
-
-    def url_for(self, path: str) -> str:
-        """An absolute URL on the proxy's origin."""
-        return self.origin + "/" + path.lstrip("/")
 
     @property
     def contracts(self) -> ContractRegistry:
