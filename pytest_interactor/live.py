@@ -32,6 +32,7 @@ from interactor_mock.config import DEFAULT_BASE_URL
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.handle import ApiAddress
+from interactor_mock.handle import CallAssertions
 from interactor_mock.handle import InteractorMock
 from interactor_mock.handle import split_connector
 from interactor_mock.journal import JournalEntry
@@ -183,7 +184,7 @@ class LiveSession:
         return f"<LiveSession {self.server.base_url} -> {self.settings.base_url}>"
 
 
-class LiveInteractor(ApiAddress):
+class LiveInteractor(ApiAddress, CallAssertions):
     """What the ``interactor`` fixture yields in live mode: the counterpart of
     :class:`~interactor_mock.InteractorMock` for the real API.
 
@@ -256,51 +257,6 @@ class LiveInteractor(ApiAddress):
                 )
             )
         return tuple(entries)
-
-    def assert_called(
-        self,
-        connector: str,
-        action: str,
-        *,
-        account: str | None = None,
-        times: int | None = None,
-        input: Mapping[str, Any] | None = None,
-    ) -> list[JournalEntry]:
-        """Assert the test executed ``action`` of ``connector`` (as the mock's handle does).
-
-        Raises:
-            AssertionError: listing the test's calls.
-        """
-        key = "/".join(split_connector(connector))
-        wanted = redact(dict(input)) if input is not None else None
-        matches = [
-            c
-            for c in self.calls
-            if c.connector == key
-            and c.action == action
-            and (account is None or c.account == account)
-            and (wanted is None or c.input == wanted)
-        ]
-        if (times is None and matches) or len(matches) == times:
-            return matches
-        listed = "\n".join(
-            f"  {c.connector} {c.action} account={c.account!r} -> {c.status}" for c in self.calls
-        )
-        raise AssertionError(
-            f"Expected {key} {action} to be called {times if times is not None else '>= 1'} "
-            f"time(s), but it was called {len(matches)} time(s). Calls:\n{listed or '  (none)'}"
-        )
-
-    def assert_not_called(
-        self,
-        connector: str,
-        action: str,
-        *,
-        account: str | None = None,
-        input: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Assert no call matches (see :meth:`assert_called`)."""
-        self.assert_called(connector, action, account=account, input=input, times=0)
 
     def drift_message(self) -> str | None:
         """The drift report of this test's exchanges, ``None`` when they all conform."""
