@@ -626,7 +626,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"port on 127.0.0.1 (default {DEFAULT_RECORD_PORT}; 0 = any)",
     )
     parser.add_argument(
-        "--rules", type=Path, metavar="FILE", help="extra scrubbing rules (JSON, see docs)"
+        "--rules",
+        type=Path,
+        metavar="FILE",
+        help="extra scrubbing rules (JSON; README: 'What a recording never contains')",
     )
     parser.add_argument(
         "--contracts",
