@@ -6,7 +6,6 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
@@ -81,10 +80,9 @@ class JournalEntry:
     error: str | None = None
     scenario: str | None = None
     source: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def public(self) -> dict[str, Any]:
-        data = {
+        return {
             "seq": self.seq,
             "time": self.time,
             "method": self.method,
@@ -100,8 +98,6 @@ class JournalEntry:
             "scenario": self.scenario,
             "source": self.source,
         }
-        data.update(self.extra)
-        return data
 
 
 class Journal:
