@@ -80,9 +80,9 @@ def input_schema() -> dict[str, Any]:
 def interactor_app() -> Flask:
     """Our app with a fixed key and ``alice`` granted, so that every gunicorn worker (each
     with its own in-memory store) answers the same calls."""
-    from interactor_mock.app import create_app
     from interactor_mock.config import MockConfig
-    from interactor_mock.engine import Engine
+    from interactor_mock.core.engine import Engine
+    from interactor_mock.http.app import create_app
 
     engine = Engine(MockConfig(api_key=API_KEY))
     engine.grant(engine.default_environment, CONNECTOR, ACCOUNT)

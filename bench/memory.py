@@ -50,7 +50,7 @@ def peak_mb() -> float:
 def measure_journal(count: int) -> dict[str, Any]:
     from bench.apps import draft_body
     from interactor_mock.config import MockConfig
-    from interactor_mock.engine import Engine
+    from interactor_mock.core.engine import Engine
 
     engine = Engine(MockConfig())
     environment = engine.default_environment
@@ -97,8 +97,8 @@ def measure_journal(count: int) -> dict[str, Any]:
 
 def measure_mailbox(count: int) -> dict[str, Any]:
     from interactor_mock.config import MockConfig
-    from interactor_mock.engine import Engine
-    from interactor_mock.seed import Seeder
+    from interactor_mock.core.engine import Engine
+    from interactor_mock.core.seed import Seeder
 
     engine = Engine(MockConfig())
     environment = engine.default_environment

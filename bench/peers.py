@@ -39,7 +39,7 @@ MOTO_HEADERS = {
 def canned_output() -> dict[str, object]:
     """What our mock answers for the draft, as a fixed reply of the same size."""
     from interactor_mock.contracts import default_registry
-    from interactor_mock.generate import Generator
+    from interactor_mock.core.generate import Generator
 
     action = default_registry().action(CONNECTOR, ACTION)
     return {"output": Generator().generate(action.output_schema, seed=1, echo=draft_body(1))}
@@ -62,7 +62,7 @@ def serve(kind: str, port: int) -> None:
         stop = server.stop
     elif kind == "mockserver":
         from bench.apps import interactor_app
-        from interactor_mock.server import MockServer
+        from interactor_mock.embed.server import MockServer
 
         mock = MockServer(port=port, app=interactor_app()).start()
         stop = mock.stop

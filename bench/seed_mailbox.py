@@ -22,8 +22,8 @@ import time
 import tracemalloc
 from typing import Any
 
-from interactor_mock.app import create_app
-from interactor_mock.engine import Engine
+from interactor_mock.core.engine import Engine
+from interactor_mock.http.app import create_app
 
 MB = 1024 * 1024
 

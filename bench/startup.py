@@ -45,7 +45,7 @@ def _get(port: int, path: str) -> int:
 
 
 def _mockserver_cycle(app: Any = None) -> tuple[float, float]:
-    from interactor_mock.server import MockServer
+    from interactor_mock.embed.server import MockServer
 
     started = time.perf_counter()
     server = MockServer(app=app).start()
@@ -76,8 +76,8 @@ def _httpserver_cycle() -> tuple[float, float]:
 
 def server_figures(rounds: int) -> list[Figure]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    from interactor_mock.app import create_app
     from interactor_mock.contracts import default_registry
+    from interactor_mock.http.app import create_app
 
     default_registry()  # loaded once per session in real use; its cost is its own figure
     app = create_app()  # for the variant that reuses one app, as the pytest plugin does

@@ -26,7 +26,7 @@ from bench.core import Figure
 from bench.core import Target
 from bench.core import median
 from bench.processes import LoadClient
-from interactor_mock.server import MockServer
+from interactor_mock.embed.server import MockServer
 
 GROUP = "thread server"
 HEADERS = {"Content-Type": "application/json", "x-api-key": API_KEY}

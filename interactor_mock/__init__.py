@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from interactor_mock.app import create_app
 from interactor_mock.config import DEFAULT_BASE_URL
 from interactor_mock.config import MockConfig
 from interactor_mock.contracts import ContractRegistry
-from interactor_mock.engine import Engine
+from interactor_mock.core.engine import Engine
+from interactor_mock.embed.handle import InteractorMock
+from interactor_mock.embed.handle import ServerSideError
+from interactor_mock.embed.inprocess import InProcessMock
+from interactor_mock.embed.inprocess import mock
+from interactor_mock.embed.server import MockServer
 from interactor_mock.errors import ContractError
 from interactor_mock.errors import InteractorMockError
-from interactor_mock.handle import InteractorMock
-from interactor_mock.handle import ServerSideError
-from interactor_mock.inprocess import InProcessMock
-from interactor_mock.inprocess import mock
-from interactor_mock.server import MockServer
+from interactor_mock.http.app import create_app
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -8,9 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from interactor_mock import __version__
-from interactor_mock import contract_update
-from interactor_mock import recorder
-from interactor_mock import verify
 from interactor_mock.config import DEFAULT_PORT
 from interactor_mock.config import MockConfig
 from interactor_mock.contracts import Contract
@@ -19,6 +16,9 @@ from interactor_mock.contracts import canonical_json
 from interactor_mock.contracts import contract_files
 from interactor_mock.contracts import default_contracts_dir
 from interactor_mock.errors import ContractError
+from interactor_mock.tooling import record as recorder
+from interactor_mock.tooling import update as contract_update
+from interactor_mock.tooling import verify
 
 __all__ = ["main"]
 
@@ -139,8 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def serve(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
-    from interactor_mock.app import create_app
-    from interactor_mock.keys import API_KEY_PATTERN
+    from interactor_mock.core.environments import API_KEY_PATTERN
+    from interactor_mock.http.app import create_app
 
     if args.api_key is not None and not API_KEY_PATTERN.match(args.api_key):
         print(

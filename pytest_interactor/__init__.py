@@ -8,6 +8,6 @@ costs about a second.
 
 from __future__ import annotations
 
-from interactor_mock.handle import InteractorMock
+from interactor_mock.embed.handle import InteractorMock
 
 __all__ = ["InteractorMock"]

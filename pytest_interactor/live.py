@@ -31,17 +31,17 @@ import pytest
 from interactor_mock.config import DEFAULT_BASE_URL
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.contracts import ContractRegistry
-from interactor_mock.handle import ApiAddress
-from interactor_mock.handle import CallAssertions
-from interactor_mock.handle import InteractorMock
-from interactor_mock.handle import split_connector
-from interactor_mock.journal import JournalEntry
-from interactor_mock.journal import redact
-from interactor_mock.recorder import Exchange
-from interactor_mock.recorder import ProxyClient
-from interactor_mock.recorder import RecordingProxy
-from interactor_mock.scrub import Scrubber
-from interactor_mock.server import MockServer
+from interactor_mock.core.journal import JournalEntry
+from interactor_mock.core.journal import redact
+from interactor_mock.embed.handle import ApiAddress
+from interactor_mock.embed.handle import CallAssertions
+from interactor_mock.embed.handle import InteractorMock
+from interactor_mock.embed.handle import split_connector
+from interactor_mock.embed.server import MockServer
+from interactor_mock.tooling.record import Exchange
+from interactor_mock.tooling.record import ProxyClient
+from interactor_mock.tooling.record import RecordingProxy
+from interactor_mock.tooling.scrub import Scrubber
 
 __all__ = [
     "ACCOUNTS_INI",

@@ -23,21 +23,21 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from interactor_mock.app import create_app
 from interactor_mock.config import DEFAULT_BASE_URL
 from interactor_mock.config import MockConfig
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.contracts import contract_files
 from interactor_mock.contracts import default_contracts_dir
 from interactor_mock.contracts import default_registry
+from interactor_mock.embed.handle import InteractorMock
+from interactor_mock.embed.handle import format_server_errors
+from interactor_mock.embed.inprocess import InProcessMock
+from interactor_mock.embed.inprocess import normalize_base_url
+from interactor_mock.embed.server import MockServer
 from interactor_mock.errors import ContractError
 from interactor_mock.errors import UnknownEnvironment
-from interactor_mock.handle import InteractorMock
-from interactor_mock.handle import format_server_errors
-from interactor_mock.inprocess import InProcessMock
-from interactor_mock.inprocess import normalize_base_url
-from interactor_mock.server import MockServer
-from interactor_mock.web.common import EXTENSION
+from interactor_mock.http.app import create_app
+from interactor_mock.http.context import EXTENSION
 from pytest_interactor import live
 from pytest_interactor.live import LiveInteractor
 

@@ -56,7 +56,7 @@ from hypothesis.strategies import SearchStrategy
 from jsonschema import Draft202012Validator
 from jsonschema import FormatChecker
 
-from interactor_mock.drift import json_type
+from interactor_mock.tooling.drift import json_type
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError

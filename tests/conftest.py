@@ -8,10 +8,10 @@ from datetime import timezone
 
 import pytest
 
-from interactor_mock.app import create_app
 from interactor_mock.config import MockConfig
-from interactor_mock.engine import Engine
-from interactor_mock.server import MockServer
+from interactor_mock.core.engine import Engine
+from interactor_mock.embed.server import MockServer
+from interactor_mock.http.app import create_app
 
 
 class Clock:

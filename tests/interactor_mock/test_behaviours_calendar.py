@@ -8,7 +8,7 @@ from datetime import timezone
 
 import pytest
 
-from interactor_mock.behaviours.calendar import parse_quick_add
+from interactor_mock.connectors.calendar import parse_quick_add
 
 # A Friday.
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)

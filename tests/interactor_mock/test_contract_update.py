@@ -13,18 +13,18 @@ import requests
 
 from interactor_mock import MockServer
 from interactor_mock.cli import main
-from interactor_mock.contract_update import infer_schema
-from interactor_mock.contract_update import last_recorded
-from interactor_mock.contract_update import merge_types
-from interactor_mock.contract_update import stale_contracts
-from interactor_mock.contract_update import update_contracts
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.contracts import canonical_json
 from interactor_mock.contracts import default_contracts_dir
-from interactor_mock.recorder import Recording
-from interactor_mock.recorder import RecordingProxy
-from interactor_mock.recorder import load_recordings
-from interactor_mock.verify import Verifier
+from interactor_mock.tooling.record import Recording
+from interactor_mock.tooling.record import RecordingProxy
+from interactor_mock.tooling.record import load_recordings
+from interactor_mock.tooling.update import infer_schema
+from interactor_mock.tooling.update import last_recorded
+from interactor_mock.tooling.update import merge_types
+from interactor_mock.tooling.update import stale_contracts
+from interactor_mock.tooling.update import update_contracts
+from interactor_mock.tooling.verify import Verifier
 from tests.interactor_mock.drifted_api import EXTRA_FIELD_VALUE
 from tests.interactor_mock.drifted_api import start_real_api
 

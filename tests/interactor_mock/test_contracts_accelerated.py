@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from interactor_mock.contracts import SchemaChecker
 from interactor_mock.contracts import default_registry
 from interactor_mock.contracts import problems
-from interactor_mock.generate import Generator
+from interactor_mock.core.generate import Generator
 
 pytest.importorskip("jsonschema_rs")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from interactor_mock.keys import API_KEY_PATTERN
+from interactor_mock.core.environments import API_KEY_PATTERN
 
 
 @pytest.fixture

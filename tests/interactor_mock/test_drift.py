@@ -7,12 +7,12 @@ import copy
 import pytest
 
 from interactor_mock.contracts import default_registry
-from interactor_mock.drift import DRIFT_KINDS
-from interactor_mock.drift import compare_output
-from interactor_mock.drift import compare_response
-from interactor_mock.drift import expected_statuses
-from interactor_mock.drift import json_type
-from interactor_mock.drift import schema_differences
+from interactor_mock.tooling.drift import DRIFT_KINDS
+from interactor_mock.tooling.drift import compare_output
+from interactor_mock.tooling.drift import compare_response
+from interactor_mock.tooling.drift import expected_statuses
+from interactor_mock.tooling.drift import json_type
+from interactor_mock.tooling.drift import schema_differences
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from interactor_mock.contracts import FORMAT_CHECKER
 from interactor_mock.contracts import default_registry
-from interactor_mock.generate import Generator
-from interactor_mock.generate import seed_for
-from interactor_mock.generate import words_of
+from interactor_mock.core.generate import Generator
+from interactor_mock.core.generate import seed_for
+from interactor_mock.core.generate import words_of
 
 ACTIONS = [a for c in default_registry() for a in c.actions.values()]
 generator = Generator()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from interactor_mock.embed.handle import InteractorMock
+from interactor_mock.embed.handle import ServerSideError
+from interactor_mock.embed.handle import split_connector
 from interactor_mock.errors import CredentialNotFound
 from interactor_mock.errors import UnknownConnector
 from interactor_mock.errors import UnknownEnvironment
-from interactor_mock.handle import InteractorMock
-from interactor_mock.handle import ServerSideError
-from interactor_mock.handle import split_connector
 
 DRAFT = {"to": ["bob@example.com"], "subject": "Lunch?", "body": "Noon."}
 EXECUTE = "/api/v1/connector/{connector}/action/{action}/execute"

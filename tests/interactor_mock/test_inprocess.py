@@ -20,12 +20,12 @@ from werkzeug.test import EnvironBuilder
 
 import interactor_mock
 from interactor_mock import DEFAULT_BASE_URL
-from interactor_mock.handle import ServerSideError
-from interactor_mock.inprocess import InProcessMock
-from interactor_mock.inprocess import _AppRoute
-from interactor_mock.inprocess import _body_bytes
-from interactor_mock.inprocess import normalize_base_url
-from interactor_mock.server import MockServer
+from interactor_mock.embed.handle import ServerSideError
+from interactor_mock.embed.inprocess import InProcessMock
+from interactor_mock.embed.inprocess import _AppRoute
+from interactor_mock.embed.inprocess import _body_bytes
+from interactor_mock.embed.inprocess import normalize_base_url
+from interactor_mock.embed.server import MockServer
 
 DRAFT = {"to": ["bob@example.com"], "subject": "Lunch?", "body": "Noon."}
 

@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 
 import pytest
 
-from interactor_mock.journal import REDACTED
-from interactor_mock.journal import Journal
-from interactor_mock.journal import is_secret
-from interactor_mock.journal import redact
-from interactor_mock.journal import redact_query
+from interactor_mock.core.journal import REDACTED
+from interactor_mock.core.journal import Journal
+from interactor_mock.core.journal import is_secret
+from interactor_mock.core.journal import redact
+from interactor_mock.core.journal import redact_query
 from interactor_mock.store import MemoryStore
 
 

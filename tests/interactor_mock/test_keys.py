@@ -6,11 +6,11 @@ import string
 
 import pytest
 
+from interactor_mock.core.environments import API_KEY_PATTERN
+from interactor_mock.core.environments import new_api_key
 from interactor_mock.errors import BadRequest
 from interactor_mock.errors import Unauthorized
 from interactor_mock.errors import UnknownEnvironment
-from interactor_mock.keys import API_KEY_PATTERN
-from interactor_mock.keys import new_api_key
 
 
 def test_fresh_store_has_the_three_environments(engine):

@@ -16,9 +16,9 @@ from flask import request
 
 from interactor_mock import MockServer
 from interactor_mock.contracts import default_registry
-from interactor_mock.recorder import RecordingProxy
-from interactor_mock.recorder import load_recordings
-from interactor_mock.recorder import parse_api_path
+from interactor_mock.tooling.record import RecordingProxy
+from interactor_mock.tooling.record import load_recordings
+from interactor_mock.tooling.record import parse_api_path
 from tests.interactor_mock.drifted_api import start_real_api
 
 #: Look-alike secrets of every kind the rules know, planted all over the traffic.

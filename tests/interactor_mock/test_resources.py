@@ -11,12 +11,12 @@ import pytest
 from interactor_mock.contracts import Contract
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.contracts import default_registry
+from interactor_mock.core.resources import PROVIDER_ERROR_TITLE
+from interactor_mock.core.resources import ResourceCatalog
+from interactor_mock.core.resources import decode_token
+from interactor_mock.core.resources import encode_token
+from interactor_mock.core.resources import success_schema
 from interactor_mock.errors import ContractError
-from interactor_mock.resources import PROVIDER_ERROR_TITLE
-from interactor_mock.resources import ResourceCatalog
-from interactor_mock.resources import decode_token
-from interactor_mock.resources import encode_token
-from interactor_mock.resources import success_schema
 
 DRAFT = {"to": ["bob@example.com"], "subject": "Lunch?", "body": "Noon?"}
 
@@ -345,7 +345,7 @@ def test_concurrent_creates_all_land(live, engine, dev):
 def test_copy_json_copies_json_deeply_and_other_values_by_deepcopy():
     import datetime
 
-    from interactor_mock.resources import copy_json
+    from interactor_mock.core.resources import copy_json
 
     moment = datetime.datetime(2024, 1, 1)
     value = {"a": [1, {"b": "c"}], "t": (1, [2]), "when": moment, "n": None}

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from interactor_mock.core.scenarios import ECONNREFUSED
+from interactor_mock.core.scenarios import TIMEOUT
+from interactor_mock.core.scenarios import TOKEN_UNAUTHORIZED
+from interactor_mock.core.scenarios import Latency
+from interactor_mock.core.scenarios import parse_prefer
 from interactor_mock.errors import InvalidScenario
-from interactor_mock.scenarios import ECONNREFUSED
-from interactor_mock.scenarios import TIMEOUT
-from interactor_mock.scenarios import TOKEN_UNAUTHORIZED
-from interactor_mock.scenarios import Latency
-from interactor_mock.scenarios import parse_prefer
 
 DRAFT = {"to": ["bob@example.com"], "subject": "Lunch?", "body": "Noon?"}
 

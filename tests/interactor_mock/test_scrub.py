@@ -9,12 +9,12 @@ import re
 import pytest
 
 from interactor_mock.contracts import default_registry
-from interactor_mock.drift import compare_output
-from interactor_mock.scrub import DEFAULT_RULES_PATH
-from interactor_mock.scrub import Scrubber
-from interactor_mock.scrub import ScrubError
-from interactor_mock.scrub import ScrubLeak
-from interactor_mock.scrub import ScrubRules
+from interactor_mock.tooling.drift import compare_output
+from interactor_mock.tooling.scrub import DEFAULT_RULES_PATH
+from interactor_mock.tooling.scrub import Scrubber
+from interactor_mock.tooling.scrub import ScrubError
+from interactor_mock.tooling.scrub import ScrubLeak
+from interactor_mock.tooling.scrub import ScrubRules
 
 API_KEY = "interactor_AbCd1234_ZyXw9876ZyXw9876ZyXw9876ZyXw9876"
 

@@ -10,10 +10,10 @@ import pytest
 
 from interactor_mock.cli import main
 from interactor_mock.config import MockConfig
-from interactor_mock.engine import Engine
+from interactor_mock.core.engine import Engine
+from interactor_mock.core.seed import load_seed_file
 from interactor_mock.errors import InvalidSeed
 from interactor_mock.errors import UnknownCollection
-from interactor_mock.seed import load_seed_file
 
 KEY = "interactor_SEEDSEED_" + "s" * 32
 DOCUMENT = {

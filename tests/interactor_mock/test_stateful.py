@@ -24,12 +24,12 @@ from hypothesis.stateful import invariant
 from hypothesis.stateful import precondition
 from hypothesis.stateful import rule
 
-from interactor_mock.app import create_app
 from interactor_mock.config import MockConfig
-from interactor_mock.engine import Engine
-from interactor_mock.resources import get_path
-from interactor_mock.resources import project
-from interactor_mock.resources import set_path
+from interactor_mock.core.engine import Engine
+from interactor_mock.core.resources import get_path
+from interactor_mock.core.resources import project
+from interactor_mock.core.resources import set_path
+from interactor_mock.http.app import create_app
 from pytest_interactor.strategies import action_inputs
 
 ACCOUNT = "alice@example.com"

@@ -268,7 +268,7 @@ def test_a_contract_violation_inside_the_server_fails_the_test_at_teardown(proje
             "email.list/execute: Contract violation: the mock's behaviour output for "
             "interactor/gmail:email.list fails the output schema at /messages: *",
             "    Traceback (most recent call last):",
-            "*interactor_mock/actions.py*",
+            "*interactor_mock/core/execute.py*",
             "    interactor_mock.errors.ContractViolation: *",
         ]
     )

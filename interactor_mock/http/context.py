@@ -13,13 +13,13 @@ from flask import g
 from flask import request
 from flask.ctx import _AppCtxGlobals
 
-from interactor_mock.engine import Engine
+from interactor_mock.core.engine import Engine
 from interactor_mock.errors import BadRequest
 
 EXTENSION = "interactor_mock"
 #: The WSGI environ key through which a request names the engine that serves it (set by
-#: :func:`interactor_mock.app.serve`, for apps shared between engines).
-ENVIRON_KEY = "interactor_mock.engine"
+#: :func:`interactor_mock.http.app.serve`, for apps shared between engines).
+ENVIRON_KEY = "interactor_mock.core.engine"
 _PLAIN_HOST = re.compile(r"[a-z0-9.-]+(?::[1-9][0-9]{0,3}|:[1-5][0-9]{4})?")
 ACCOUNT_PARAMETERS = ("account", "accountId", "userId")
 MISSING_ACCOUNT = (

@@ -13,14 +13,14 @@ from datetime import timezone
 from typing import TYPE_CHECKING
 from typing import Any
 
-from interactor_mock.behaviours.gmail import account_address
-from interactor_mock.resources import Factory
-from interactor_mock.resources import SeedContext
-from interactor_mock.resources import make_id
+from interactor_mock.connectors.gmail import account_address
+from interactor_mock.core.resources import Factory
+from interactor_mock.core.resources import SeedContext
+from interactor_mock.core.resources import make_id
 
 if TYPE_CHECKING:
-    from interactor_mock.actions import ActionCall
-    from interactor_mock.engine import Engine
+    from interactor_mock.core.engine import Engine
+    from interactor_mock.core.execute import ActionCall
 
 __all__ = ["register"]
 

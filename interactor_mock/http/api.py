@@ -11,15 +11,15 @@ from flask import g
 from flask import jsonify
 from flask import request
 
-from interactor_mock.actions import parse_body
 from interactor_mock.contracts import DEFAULT_OWNER
+from interactor_mock.core.execute import parse_body
 from interactor_mock.errors import PayloadTooLarge
-from interactor_mock.web.common import account_parameter
-from interactor_mock.web.common import boolean_parameter
-from interactor_mock.web.common import engine
-from interactor_mock.web.common import json_response
-from interactor_mock.web.common import public_url
-from interactor_mock.web.common import request_globals
+from interactor_mock.http.context import account_parameter
+from interactor_mock.http.context import boolean_parameter
+from interactor_mock.http.context import engine
+from interactor_mock.http.context import json_response
+from interactor_mock.http.context import public_url
+from interactor_mock.http.context import request_globals
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

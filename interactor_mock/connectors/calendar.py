@@ -21,17 +21,17 @@ from datetime import timezone
 from typing import TYPE_CHECKING
 from typing import Any
 
-from interactor_mock.behaviours.gmail import account_address
-from interactor_mock.generate import seed_for
-from interactor_mock.resources import Collection
-from interactor_mock.resources import Entry
-from interactor_mock.resources import Factory
-from interactor_mock.resources import SeedContext
-from interactor_mock.resources import make_id
+from interactor_mock.connectors.gmail import account_address
+from interactor_mock.core.generate import seed_for
+from interactor_mock.core.resources import Collection
+from interactor_mock.core.resources import Entry
+from interactor_mock.core.resources import Factory
+from interactor_mock.core.resources import SeedContext
+from interactor_mock.core.resources import make_id
 
 if TYPE_CHECKING:
-    from interactor_mock.actions import ActionCall
-    from interactor_mock.engine import Engine
+    from interactor_mock.core.engine import Engine
+    from interactor_mock.core.execute import ActionCall
 
 __all__ = ["QuickAdd", "build_event", "event_bounds", "parse_quick_add", "register", "when"]
 

@@ -20,10 +20,10 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 
 from interactor_mock.contracts import Contract
-from interactor_mock.oauth import GrantError
-from interactor_mock.oauth import PendingGrant
-from interactor_mock.web.common import engine
-from interactor_mock.web.common import public_url
+from interactor_mock.core.oauth import GrantError
+from interactor_mock.core.oauth import PendingGrant
+from interactor_mock.http.context import engine
+from interactor_mock.http.context import public_url
 
 bp = Blueprint("oauth", __name__, url_prefix="/oauth", template_folder="templates")
 

@@ -24,15 +24,15 @@ from datetime import timezone
 from typing import TYPE_CHECKING
 from typing import Any
 
-from interactor_mock.generate import seed_for
-from interactor_mock.resources import Collection
-from interactor_mock.resources import Entry
-from interactor_mock.resources import Factory
-from interactor_mock.resources import SeedContext
+from interactor_mock.core.generate import seed_for
+from interactor_mock.core.resources import Collection
+from interactor_mock.core.resources import Entry
+from interactor_mock.core.resources import Factory
+from interactor_mock.core.resources import SeedContext
 
 if TYPE_CHECKING:
-    from interactor_mock.actions import ActionCall
-    from interactor_mock.engine import Engine
+    from interactor_mock.core.engine import Engine
+    from interactor_mock.core.execute import ActionCall
 
 __all__ = ["account_address", "build_message", "register"]
 

@@ -11,8 +11,8 @@ from flask import request
 
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.errors import BadRequest
-from interactor_mock.web.common import engine
-from interactor_mock.web.common import json_object
+from interactor_mock.http.context import engine
+from interactor_mock.http.context import json_object
 
 bp = Blueprint("control", __name__, url_prefix="/_mock")
 

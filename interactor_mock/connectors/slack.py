@@ -14,15 +14,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from typing import Any
 
+from interactor_mock.core.generate import seed_for
+from interactor_mock.core.resources import CollectionSpec
+from interactor_mock.core.resources import Factory
+from interactor_mock.core.resources import SeedContext
 from interactor_mock.errors import ProviderFailure
-from interactor_mock.generate import seed_for
-from interactor_mock.resources import CollectionSpec
-from interactor_mock.resources import Factory
-from interactor_mock.resources import SeedContext
 
 if TYPE_CHECKING:
-    from interactor_mock.actions import ActionCall
-    from interactor_mock.engine import Engine
+    from interactor_mock.core.engine import Engine
+    from interactor_mock.core.execute import ActionCall
 
 __all__ = ["CHANNEL_NOT_FOUND", "register"]
 

@@ -32,11 +32,11 @@ from flask import jsonify
 from flask import request
 from flask.blueprints import BlueprintSetupState
 
-from interactor_mock.engine import Engine
+from interactor_mock.core.engine import Engine
 from interactor_mock.errors import BadRequest
-from interactor_mock.web.common import EXTENSION
-from interactor_mock.web.common import engine
-from interactor_mock.web.common import json_object
+from interactor_mock.http.context import EXTENSION
+from interactor_mock.http.context import engine
+from interactor_mock.http.context import json_object
 
 bp = Blueprint("control_state", __name__, url_prefix="/_mock")
 

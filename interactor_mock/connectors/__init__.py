@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from interactor_mock.engine import Engine
+    from interactor_mock.core.engine import Engine
 
 __all__ = ["load_behaviours"]
 
@@ -21,5 +21,5 @@ def load_behaviours(engine: Engine) -> None:
     import importlib
 
     for name in MODULES:
-        module = importlib.import_module(f"interactor_mock.behaviours.{name}")
+        module = importlib.import_module(f"interactor_mock.connectors.{name}")
         module.register(engine)

@@ -1,0 +1,110 @@
+"""The engine: one mock's domain services wired together, independent of HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from datetime import timezone
+
+from interactor_mock.config import DEFAULT_ENVIRONMENTS
+from interactor_mock.config import MockConfig
+from interactor_mock.connectors import load_behaviours
+from interactor_mock.contracts import ContractRegistry
+from interactor_mock.contracts import default_registry
+from interactor_mock.core.environments import Environment
+from interactor_mock.core.environments import Environments
+from interactor_mock.core.execute import Executor
+from interactor_mock.core.generate import Generator
+from interactor_mock.core.journal import Journal
+from interactor_mock.core.oauth import Credential
+from interactor_mock.core.oauth import OAuth
+from interactor_mock.core.resources import Resources
+from interactor_mock.core.scenarios import Scenarios
+from interactor_mock.core.seed import Seeder
+from interactor_mock.store import GLOBAL
+from interactor_mock.store import MemoryStore
+from interactor_mock.store import Store
+
+__all__ = ["Engine", "utcnow"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Engine:
+    """Keys, grants, credentials, actions and journal over one store and one registry.
+
+    Arguments:
+        config: the settings (defaults when omitted).
+        registry: the contracts (the shipped or ``config.contracts_dir`` ones when omitted).
+        store: the state (a fresh :class:`MemoryStore` when omitted).
+        clock: returns the current aware datetime; tests replace it to move time.
+    """
+
+    def __init__(
+        self,
+        config: MockConfig | None = None,
+        *,
+        registry: ContractRegistry | None = None,
+        store: Store | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.config = config or MockConfig()
+        self.registry = registry or default_registry(self.config.contracts_dir)
+        self.store: Store = store or MemoryStore()
+        self.clock = clock
+        self.environments = Environments(self.store, clock=self.now, default_seed=self.config.seed)
+        self.oauth = OAuth(
+            self.store,
+            clock=self.now,
+            code_ttl=self.config.code_ttl_seconds,
+            state_ttl=self.config.state_ttl_seconds,
+            token_ttl=self.config.credential_ttl_seconds,
+        )
+        self.journal = Journal(self.store, size=self.config.journal_size)
+        self.generator = Generator()
+        self.executor = Executor(self)
+        self.resources = Resources(self)
+        self.scenarios = Scenarios(self)
+        self.seeds = Seeder(self)
+        load_behaviours(self)
+        self.bootstrap()
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def bootstrap(self) -> None:
+        """Create the default environments, as a fresh Interactor account has them."""
+        existing = {e.id for e in self.environments.all()}
+        for index, name in enumerate(DEFAULT_ENVIRONMENTS):
+            if name.lower() in existing:
+                continue
+            fixed = self.config.api_key if index == 0 else None
+            self.environments.create(name, api_key=fixed, env_id=name.lower())
+
+    @property
+    def default_environment(self) -> Environment:
+        return self.environments.get(DEFAULT_ENVIRONMENTS[0].lower())
+
+    def reset(self) -> None:
+        """Forget everything: every environment and its state; recreate the defaults."""
+        for environment in self.environments.all():
+            self.environments.delete(environment.id)
+        self.store.drop_scope(GLOBAL)
+        self.bootstrap()
+
+    def grant(
+        self, environment: Environment, connector: str, account: str, *, owner: str = "interactor"
+    ) -> Credential:
+        """Connect an account without the browser flow (what the control API's grant does)."""
+        contract = self.registry.connector(connector, owner)
+        return self.oauth.store_credential(
+            environment.id,
+            contract.owner,
+            contract.name,
+            account,
+            provider=str(contract.auth.get("provider", contract.name)),
+            scopes=tuple(contract.scopes),
+            source="control-api",
+        )

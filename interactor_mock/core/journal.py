@@ -1,0 +1,133 @@
+"""The request journal: what each environment was asked, bounded, with secrets redacted."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+
+from interactor_mock.store import Store
+
+__all__ = ["REDACTED", "Journal", "JournalEntry", "redact"]
+
+REDACTED = "[redacted]"
+JOURNAL_KIND = "journal"
+SERVER_ERRORS_KIND = "server-errors"
+_SECRET_WORDS = ("token", "secret", "password", "apikey", "api_key", "authorization")
+_SECRET_EXACT = {"code", "state", "key", "x-api-key", "client_secret"}
+
+
+# A query of name=value pairs made only of characters that parsing and re-encoding leave as
+# they are (no %, +, ;, or characters that urlencode escapes), so each pair is kept verbatim.
+_PLAIN_PAIR = r"[A-Za-z0-9._~\[\]-]+=[A-Za-z0-9._~\[\]-]*"
+_PLAIN_QUERY = re.compile(rf"{_PLAIN_PAIR}(?:&{_PLAIN_PAIR})*")
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@functools.lru_cache(maxsize=4096)
+def is_secret(name: str) -> bool:
+    low = name.lower()
+    return low in _SECRET_EXACT or any(word in low for word in _SECRET_WORDS)
+
+
+def redact(value: Any) -> Any:
+    """A copy of ``value`` with every secret-looking key's value replaced."""
+    if isinstance(value, dict):
+        return {
+            k: REDACTED
+            if is_secret(k if type(k) is str else str(k))
+            else (v if type(v) in _SCALARS else redact(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [v if type(v) in _SCALARS else redact(v) for v in value]
+    return value
+
+
+def redact_query(query: str) -> str:
+    """The query with every secret-looking parameter's value replaced, re-encoded."""
+    if not query:
+        return ""
+    if _PLAIN_QUERY.fullmatch(query):
+        # parse_qsl + urlencode would give back each pair as it is: skip the round trip.
+        plain = [pair.split("=", 1) for pair in query.split("&")]
+        if not any(is_secret(name) for name, _ in plain):
+            return query
+        return "&".join(f"{k}={REDACTED if is_secret(k) else v}" for k, v in plain)
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(k, REDACTED if is_secret(k) else v) for k, v in pairs], safe="[]")
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One request as the journal keeps it."""
+
+    seq: int
+    time: str
+    method: str
+    path: str
+    query: str
+    status: int
+    duration_ms: float
+    connector: str | None = None
+    action: str | None = None
+    account: str | None = None
+    input: Any = None
+    error: str | None = None
+    scenario: str | None = None
+    source: str | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "durationMs": self.duration_ms,
+            "connector": self.connector,
+            "action": self.action,
+            "account": self.account,
+            "input": self.input,
+            "error": self.error,
+            "scenario": self.scenario,
+            "source": self.source,
+        }
+
+
+class Journal:
+    """Append and read an environment's journal; the store bounds it."""
+
+    def __init__(self, store: Store, *, size: int) -> None:
+        self._store = store
+        self.size = size
+        self._seq = itertools.count(1)  # next() on a count is atomic: safe across server threads
+
+    def record(self, env_id: str, **fields: Any) -> JournalEntry:
+        fields["query"] = redact_query(fields.get("query", ""))
+        if fields.get("input") is not None:
+            fields["input"] = redact(fields["input"])
+        entry = JournalEntry(seq=next(self._seq), **fields)
+        self._store.append(env_id, JOURNAL_KIND, entry, limit=self.size)
+        return entry
+
+    def entries(self, env_id: str) -> list[JournalEntry]:
+        return list(self._store.log(env_id, JOURNAL_KIND))
+
+    def clear(self, env_id: str) -> None:
+        self._store.clear_log(env_id, JOURNAL_KIND)
+
+    def record_server_error(self, env_id: str, error: dict[str, Any]) -> None:
+        """Keep an error that happened inside the mock, for the test that caused it."""
+        self._store.append(env_id, SERVER_ERRORS_KIND, error, limit=100)
+
+    def server_errors(self, env_id: str) -> list[dict[str, Any]]:
+        return list(self._store.log(env_id, SERVER_ERRORS_KIND))
+
+    def clear_server_errors(self, env_id: str) -> None:
+        self._store.clear_log(env_id, SERVER_ERRORS_KIND)

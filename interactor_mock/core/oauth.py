@@ -1,0 +1,336 @@
+"""The OAuth grant flow and the credentials it leaves behind.
+
+The mock plays both the provider (consent page, authorization codes) and Interactor (its
+callback exchanges the code and stores a credential). States and codes are opaque random
+tokens recorded server-side, so a tampered one is simply unknown; both are single-use and
+expire.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+
+from interactor_mock.contracts import Contract
+from interactor_mock.core.environments import Environment
+from interactor_mock.errors import BadRequest
+from interactor_mock.errors import CredentialNotFound
+from interactor_mock.errors import HTTPError
+from interactor_mock.store import Store
+
+__all__ = ["Credential", "GrantError", "OAuth", "PendingGrant", "default_client_id"]
+
+STATE_KIND = "oauth-state"
+CODE_KIND = "oauth-code"
+CREDENTIAL_KIND = "credential"
+
+
+class GrantError(HTTPError):
+    """A step of the browser flow failed; rendered as an HTML page, not JSON."""
+
+    status = 400
+    code = "invalid_grant"
+
+
+def default_client_id(contract: Contract) -> str:
+    """The client id of Interactor's own (default, unverified) OAuth app for a connector."""
+    return f"interactor-mock-default-{contract.name}.apps.example.invalid"
+
+
+@functools.lru_cache(maxsize=256)
+def authorize_url_prefix(
+    public_url: str, provider: str, client_id: str, scopes: tuple[str, ...]
+) -> str:
+    """The consent-page URL of an auth-url up to the value of ``state`` (encoded once)."""
+    query = {
+        "client_id": client_id,
+        "redirect_uri": f"{public_url}/oauth/callback",
+        "response_type": "code",
+        "scope": " ".join(scopes),
+        "access_type": "offline",
+        "prompt": "consent",
+    }
+    return f"{public_url}/oauth/{provider}/authorize?{urlencode(query)}&state="
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class PendingGrant:
+    """What an auth-url's ``state`` stands for, until the callback consumes it."""
+
+    state: str
+    env_id: str
+    owner: str
+    connector: str
+    account: str
+    redirect_url: str | None
+    client_id: str
+    scopes: tuple[str, ...]
+    expires_at: datetime
+    skip_input: bool = False
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code: str
+    state: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A stored grant of (environment, connector, account). Tokens never leave the mock."""
+
+    env_id: str
+    owner: str
+    connector: str
+    account: str
+    provider: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    source: str = "oauth"
+
+    def public(self, now: datetime) -> dict[str, Any]:
+        """The credential as ``GET .../credential`` answers it: no secrets (shape inferred)."""
+        return {
+            "connector": f"{self.owner}/{self.connector}",
+            "account": self.account,
+            "environment": self.env_id,
+            "provider": self.provider,
+            "scopes": list(self.scopes),
+            "status": "active" if now < self.expires_at else "expired",
+            "createdAt": iso(self.created_at),
+            "updatedAt": iso(self.updated_at),
+            "expiresAt": iso(self.expires_at),
+            "hasRefreshToken": bool(self.refresh_token),
+            "source": self.source,
+        }
+
+
+def credential_key(owner: str, connector: str, account: str) -> str:
+    return f"{owner}/{connector}/{account}"
+
+
+def check_redirect_url(url: str | None) -> str | None:
+    """Accept only absolute http(s) URLs as a redirectUrl.
+
+    Raises:
+        BadRequest: naming the parameter.
+    """
+    if url is None or url == "":
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BadRequest(
+            "redirectUrl must be an absolute http or https URL", parameter="redirectUrl"
+        )
+    return url
+
+
+class OAuth:
+    """auth-url, consent, code exchange, and credentials."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Any,
+        code_ttl: int,
+        state_ttl: int,
+        token_ttl: int,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._code_ttl = timedelta(seconds=code_ttl)
+        self._state_ttl = timedelta(seconds=state_ttl)
+        self._token_ttl = timedelta(seconds=token_ttl)
+
+    def client_id(self, environment: Environment, contract: Contract) -> str:
+        custom = environment.oauth_clients.get(contract.key)
+        return custom["client_id"] if custom else default_client_id(contract)
+
+    @staticmethod
+    def uses_default_app(environment: Environment, contract: Contract) -> bool:
+        return contract.key not in environment.oauth_clients
+
+    def start(
+        self,
+        environment: Environment,
+        contract: Contract,
+        account: str,
+        *,
+        redirect_url: str | None,
+        skip_input: bool,
+        public_url: str,
+    ) -> str:
+        """Record a pending grant and return the consent-page URL an auth-url answers."""
+        redirect_url = check_redirect_url(redirect_url)
+        state = secrets.token_urlsafe(24)
+        pending = PendingGrant(
+            state=state,
+            env_id=environment.id,
+            owner=contract.owner,
+            connector=contract.name,
+            account=account,
+            redirect_url=redirect_url,
+            client_id=self.client_id(environment, contract),
+            scopes=tuple(contract.scopes),
+            expires_at=self._clock() + self._state_ttl,
+            skip_input=skip_input,
+        )
+        self._store.put(environment.id, STATE_KIND, state, pending)
+        self._store.put("", STATE_KIND, state, environment.id)
+        provider = str(contract.auth.get("provider", contract.name))
+        # `state` is URL-safe base64, so it is appended to the encoded fixed part as it is.
+        prefix = authorize_url_prefix(public_url, provider, pending.client_id, pending.scopes)
+        return prefix + state
+
+    def pending(self, state: str | None) -> PendingGrant:
+        """The unexpired pending grant of a state, without consuming it.
+
+        Raises:
+            GrantError: the state is missing, unknown (tampered or already used) or expired.
+        """
+        if not state:
+            raise GrantError("Missing state parameter")
+        env_id = self._store.get("", STATE_KIND, state)
+        pending = self._store.get(env_id, STATE_KIND, state) if env_id is not None else None
+        if pending is None:
+            raise GrantError("Unknown or already used state: start again from a new auth-url")
+        assert isinstance(pending, PendingGrant)
+        if self._clock() >= pending.expires_at:
+            self._forget_state(pending)
+            raise GrantError("This authorization request has expired: request a new auth-url")
+        return pending
+
+    def _forget_state(self, pending: PendingGrant) -> None:
+        self._store.delete(pending.env_id, STATE_KIND, pending.state)
+        self._store.delete("", STATE_KIND, pending.state)
+
+    def approve(self, pending: PendingGrant) -> str:
+        """The user approved: issue a single-use code bound to the state."""
+        code = secrets.token_urlsafe(24)
+        issued = IssuedCode(
+            code=code, state=pending.state, expires_at=self._clock() + self._code_ttl
+        )
+        self._store.put("", CODE_KIND, code, issued)
+        return code
+
+    def deny(self, pending: PendingGrant) -> PendingGrant:
+        """The user denied: the state is consumed; nothing is stored."""
+        self._forget_state(pending)
+        return pending
+
+    def exchange(self, state: str | None, code: str | None, provider: str) -> Credential:
+        """Interactor's callback: trade the code for tokens and store the credential.
+
+        Raises:
+            GrantError: a missing, unknown, reused, expired or mismatched code or state.
+        """
+        pending = self.pending(state)
+        if not code:
+            raise GrantError("Missing code parameter")
+        issued = self._store.take("", CODE_KIND, code)
+        if issued is None:
+            raise GrantError("Unknown or already used authorization code")
+        assert isinstance(issued, IssuedCode)
+        if issued.state != pending.state:
+            raise GrantError("The authorization code was not issued for this state")
+        if self._clock() >= issued.expires_at:
+            raise GrantError("The authorization code has expired: start again")
+        self._forget_state(pending)
+        return self.store_credential(
+            pending.env_id,
+            pending.owner,
+            pending.connector,
+            pending.account,
+            provider=provider,
+            scopes=pending.scopes,
+        )
+
+    def store_credential(
+        self,
+        env_id: str,
+        owner: str,
+        connector: str,
+        account: str,
+        *,
+        provider: str,
+        scopes: tuple[str, ...],
+        source: str = "oauth",
+    ) -> Credential:
+        """Create or replace the credential of (environment, connector, account)."""
+        now = self._clock()
+        key = credential_key(owner, connector, account)
+        existing = self._store.get(env_id, CREDENTIAL_KIND, key)
+        credential = Credential(
+            env_id=env_id,
+            owner=owner,
+            connector=connector,
+            account=account,
+            provider=provider,
+            scopes=scopes,
+            created_at=existing.created_at if isinstance(existing, Credential) else now,
+            updated_at=now,
+            expires_at=now + self._token_ttl,
+            access_token="mock-access-" + secrets.token_urlsafe(16),
+            refresh_token="mock-refresh-" + secrets.token_urlsafe(16),
+            source=source,
+        )
+        self._store.put(env_id, CREDENTIAL_KIND, key, credential)
+        return credential
+
+    def credential(self, env_id: str, owner: str, connector: str, account: str) -> Credential:
+        """The stored credential, refreshed if its access token expired (as Interactor does).
+
+        Raises:
+            CredentialNotFound: the account never connected, or was disconnected.
+        """
+        found = self._store.get(env_id, CREDENTIAL_KIND, credential_key(owner, connector, account))
+        if found is None:
+            raise CredentialNotFound(
+                f"No credential for account {account!r} on connector '{owner}/{connector}'"
+            )
+        assert isinstance(found, Credential)
+        return found
+
+    def refresh_if_expired(self, credential: Credential) -> Credential:
+        now = self._clock()
+        if now < credential.expires_at:
+            return credential
+        fresh = replace(
+            credential,
+            access_token="mock-access-" + secrets.token_urlsafe(16),
+            updated_at=now,
+            expires_at=now + self._token_ttl,
+        )
+        key = credential_key(credential.owner, credential.connector, credential.account)
+        self._store.put(credential.env_id, CREDENTIAL_KIND, key, fresh)
+        return fresh
+
+    def delete_credential(self, env_id: str, owner: str, connector: str, account: str) -> None:
+        """Disconnect an account. Raises CredentialNotFound when there is nothing to delete."""
+        if not self._store.delete(
+            env_id, CREDENTIAL_KIND, credential_key(owner, connector, account)
+        ):
+            raise CredentialNotFound(
+                f"No credential for account {account!r} on connector '{owner}/{connector}'"
+            )
+
+    def credentials(self, env_id: str) -> list[Credential]:
+        return [c for _, c in sorted(self._store.items(env_id, CREDENTIAL_KIND))]

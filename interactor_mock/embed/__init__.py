@@ -1,0 +1,1 @@
+"""Ways to run the mock inside a test: the thread server, in-process routing, the handle."""

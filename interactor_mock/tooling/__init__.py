@@ -1,0 +1,1 @@
+"""Contract tooling: drift against the real API, verify, record (with scrubbing), update."""
