@@ -38,10 +38,10 @@ from jsonschema import Draft202012Validator
 
 from interactor_mock.contracts import FORMAT_CHECKER
 from interactor_mock.contracts import Contract
-from interactor_mock.contracts import _input_schema as input_schema
 from interactor_mock.contracts import canonical_input
 from interactor_mock.contracts import canonical_json
 from interactor_mock.contracts import contract_files
+from interactor_mock.contracts import input_schema
 from interactor_mock.contracts import pointer
 from interactor_mock.contracts import problems
 from interactor_mock.contracts import to_json_schema
