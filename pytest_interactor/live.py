@@ -33,10 +33,10 @@ from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.core.journal import JournalEntry
 from interactor_mock.core.journal import redact
+from interactor_mock.embed.assertions import CallAssertions
+from interactor_mock.embed.assertions import split_connector
 from interactor_mock.embed.handle import ApiAddress
-from interactor_mock.embed.handle import CallAssertions
 from interactor_mock.embed.handle import InteractorMock
-from interactor_mock.embed.handle import split_connector
 from interactor_mock.embed.server import MockServer
 from interactor_mock.tooling.record import Exchange
 from interactor_mock.tooling.record import ProxyClient

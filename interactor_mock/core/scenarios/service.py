@@ -1,0 +1,275 @@
+"""The scenarios service: stores an environment's rules and applies them to each call."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
+from typing import TYPE_CHECKING
+from typing import Any
+
+from interactor_mock.contracts import DEFAULT_OWNER
+from interactor_mock.core.environments import Environment
+from interactor_mock.core.generate import seed_for
+from interactor_mock.core.oauth import CREDENTIAL_KIND
+from interactor_mock.core.oauth import Credential
+from interactor_mock.core.oauth import credential_key
+from interactor_mock.core.resources import is_provider_shaped
+from interactor_mock.core.resources import provider_error_output
+from interactor_mock.core.scenarios.prefer import parse_prefer
+from interactor_mock.core.scenarios.rules import PROVIDER_REASONS
+from interactor_mock.core.scenarios.rules import REAUTHORIZE
+from interactor_mock.core.scenarios.rules import RULE_KIND
+from interactor_mock.core.scenarios.rules import SEQ_KIND
+from interactor_mock.core.scenarios.rules import TIMEOUT
+from interactor_mock.core.scenarios.rules import Applied
+from interactor_mock.core.scenarios.rules import Rule
+from interactor_mock.core.scenarios.rules import parse_rule
+from interactor_mock.errors import InvalidScenario
+from interactor_mock.errors import ScenarioAnswer
+from interactor_mock.errors import UnknownScenario
+
+if TYPE_CHECKING:
+    from interactor_mock.core.engine import Engine
+    from interactor_mock.core.execute import ActionCall
+
+
+class Scenarios:
+    """The scenario rules of every environment, over the engine's store.
+
+    Arguments:
+        engine: the engine (store, clock, registry, resources).
+        sleep: how latency waits; tests replace it.
+    """
+
+    def __init__(self, engine: Engine, *, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.engine = engine
+        self.sleep = sleep
+
+    @property
+    def max_latency_ms(self) -> float:
+        return float(self.engine.config.max_latency_ms)
+
+    def add(self, environment: Environment, rule: Mapping[str, Any]) -> Rule:
+        """Add a rule from its JSON form; it applies after the rules already there.
+
+        Raises:
+            InvalidScenario: naming the bad field.
+        """
+        parse_rule(rule, engine=self.engine)  # check before taking a number
+        number = self._next_number(environment)
+        parsed = parse_rule(rule, engine=self.engine, rule_id=f"rule-{number}", order=number)
+        self.engine.store.put(environment.id, RULE_KIND, parsed.id, parsed)
+        return parsed
+
+    def scenario(
+        self,
+        environment: Environment,
+        connector: str | None = None,
+        action: str | None = None,
+        *,
+        kind: str | None = None,
+        account: str | None = None,
+        owner: str | None = None,
+        status: int | None = None,
+        error: str | None = None,
+        body: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_after: int | None = None,
+        latency: float | Mapping[str, Any] | None = None,
+        times: int | None = None,
+        after: int = 0,
+        expires_in: float | None = None,
+        name: str | None = None,
+    ) -> Rule:
+        """Add a rule (keyword form of :meth:`add`); see the module's documentation."""
+        data = {
+            "kind": kind,
+            "connector": connector,
+            "action": action,
+            "account": account,
+            "owner": owner,
+            "status": status,
+            "error": error,
+            "body": body,
+            "headers": headers,
+            "retryAfter": retry_after,
+            "latency": latency,
+            "times": times,
+            "after": after or None,
+            "expiresIn": expires_in,
+            "name": name,
+        }
+        return self.add(environment, {k: v for k, v in data.items() if v is not None})
+
+    def fail_next(
+        self,
+        environment: Environment,
+        connector: str,
+        action: str,
+        *,
+        status: int = 500,
+        error: str = TIMEOUT,
+        times: int = 1,
+        account: str | None = None,
+        owner: str | None = None,
+    ) -> Rule:
+        """Fail the next ``times`` calls of an action with ``status`` ``{"error": error}``."""
+        return self.scenario(
+            environment,
+            connector,
+            action,
+            status=status,
+            error=error,
+            times=times,
+            account=account,
+            owner=owner,
+        )
+
+    def rules(self, environment: Environment) -> list[Rule]:
+        """The environment's live rules, in the order they apply (expired ones dropped)."""
+        now = self.engine.now()
+        found: list[Rule] = []
+        for key, rule in self.engine.store.items(environment.id, RULE_KIND):
+            if not isinstance(rule, Rule):
+                continue
+            if rule.expired(now):
+                self.engine.store.delete(environment.id, RULE_KIND, key)
+                continue
+            found.append(rule)
+        return sorted(found, key=lambda r: r.order)
+
+    def rule(self, environment: Environment, rule_id: str) -> Rule:
+        """Raises UnknownScenario."""
+        found = self.engine.store.get(environment.id, RULE_KIND, rule_id)
+        if not isinstance(found, Rule) or found.expired(self.engine.now()):
+            raise UnknownScenario(f"Scenario rule {rule_id!r} not found (it may be used up)")
+        return found
+
+    def remove(self, environment: Environment, rule_id: str) -> None:
+        """Raises UnknownScenario."""
+        self.rule(environment, rule_id)
+        self.engine.store.delete(environment.id, RULE_KIND, rule_id)
+
+    def clear(self, environment: Environment) -> None:
+        for key, _ in self.engine.store.items(environment.id, RULE_KIND):
+            self.engine.store.delete(environment.id, RULE_KIND, key)
+
+    def _next_number(self, environment: Environment) -> int:
+        new = self.engine.store.update(environment.id, SEQ_KIND, "next", lambda old: (old or 0) + 1)
+        return int(new or 0)
+
+    def expire_credential(
+        self, environment: Environment, connector: str, account: str, *, owner: str = DEFAULT_OWNER
+    ) -> Credential:
+        """Make an account's credential expired and unrefreshable, as when the user revoked
+        access at the provider: calls fail until the account connects again.
+
+        Raises:
+            CredentialNotFound: the account has no credential for the connector.
+        """
+        oauth = self.engine.oauth
+        credential = oauth.credential(environment.id, owner, connector, account)
+        now = self.engine.now()
+        expired = replace(
+            credential,
+            expires_at=min(credential.expires_at, now - timedelta(seconds=1)),
+            refresh_token="",
+            updated_at=now,
+        )
+        self.engine.store.put(
+            environment.id, CREDENTIAL_KIND, credential_key(owner, connector, account), expired
+        )
+        return expired
+
+    def _use(self, environment: Environment, rule: Rule) -> Rule | None:
+        """Count a matching call against a stored rule; the rule as applied, or None."""
+        applied: list[Rule] = []
+        now = self.engine.now()
+
+        def change(old: Any) -> Any:
+            if not isinstance(old, Rule) or old.expired(now):
+                return None
+            seen = old.seen + 1
+            if seen <= old.after:
+                return replace(old, seen=seen)
+            new = replace(old, seen=seen, used=old.used + 1)
+            applied.append(new)
+            return None if new.times is not None and new.used >= new.times else new
+
+        self.engine.store.update(environment.id, RULE_KIND, rule.id, change)
+        return applied[0] if applied else None
+
+    def apply(self, call: ActionCall, *, prefer: str | None = None) -> Applied | None:
+        """The scenario step of a call: wait, then fail it, or give the output to answer.
+
+        Returns None when no rule applies; an :class:`Applied` when rules applied but the call
+        goes on (latency), or answers with a provider error.
+
+        Raises:
+            ScenarioAnswer: a rule answers the call with an error.
+            InvalidScenario: a bad ``Prefer`` header.
+        """
+        environment, action = call.environment, call.action
+        one_call = parse_prefer(prefer, engine=self.engine, action=action)
+        candidates = ([one_call] if one_call is not None else []) + self.rules(environment)
+        delay_ms = 0.0
+        answering: Rule | None = None
+        labels: list[str] = []
+        for rule in candidates:
+            if not rule.matches(action.owner, action.connector, action.name, call.account):
+                continue
+            if rule.answers and answering is not None:
+                continue
+            used = rule if rule is one_call else self._use(environment, rule)
+            if used is None:
+                continue
+            labels.append(used.label)
+            if used.latency is not None:
+                rng = random.Random(seed_for(environment.seed, "latency", used.id, used.seen))
+                delay_ms += used.latency.draw_ms(rng)
+            if used.answers:
+                answering = used
+        if not labels:
+            return None
+        if delay_ms > 0:
+            self.sleep(min(delay_ms, self.max_latency_ms) / 1000)
+        label = ", ".join(labels)
+        if answering is None:
+            return Applied(label)
+        return self._answer(call, answering, label)
+
+    def _answer(self, call: ActionCall, rule: Rule, label: str) -> Applied:
+        action = call.action
+        if rule.kind == "provider_error":
+            if not is_provider_shaped(self.engine.resources.catalog.success_schema(action)):
+                raise InvalidScenario(
+                    f"provider_error applies to -v1 connectors only; {action.key} is not one",
+                    field="kind",
+                )
+            output = provider_error_output(
+                rule.status, rule.message(), reason=PROVIDER_REASONS.get(rule.status, "error")
+            )
+            if rule.body is not None:
+                output["body"] = dict(rule.body)
+            return Applied(label, output=output, has_output=True)
+        headers = dict(rule.headers)
+        body = dict(rule.body) if rule.body is not None else None
+        if rule.kind == "rate_limit":
+            headers.setdefault("Retry-After", str(rule.retry_after or 0))
+        if rule.kind == "credential_expired":
+            self.expire_credential(
+                call.environment, action.connector, call.account, owner=action.owner
+            )
+            body = body or {
+                "error": rule.message(),
+                "detail": REAUTHORIZE.format(
+                    account=call.account, connector=f"{action.owner}/{action.connector}"
+                ),
+            }
+        raise ScenarioAnswer(
+            rule.message(), status=rule.status, scenario=label, headers=headers, body=body
+        )
