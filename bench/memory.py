@@ -98,7 +98,6 @@ def measure_journal(count: int) -> dict[str, Any]:
 def measure_mailbox(count: int) -> dict[str, Any]:
     from interactor_mock.config import MockConfig
     from interactor_mock.core.engine import Engine
-    from interactor_mock.core.seed import Seeder
 
     engine = Engine(MockConfig())
     environment = engine.default_environment
@@ -113,7 +112,7 @@ def measure_mailbox(count: int) -> dict[str, Any]:
     rss_before = rss_mb()
     tracemalloc.start()
     before = traced_mb()
-    Seeder(engine).apply(environment, {"accounts": {"alice": {"gmail": {"messages": count}}}})
+    engine.seeds.apply(environment, {"accounts": {"alice": {"gmail": {"messages": count}}}})
     seeded = traced_mb()
     listing, _ = engine.executor.execute(
         environment, registry.action("gmail", "email.list"), "alice", {"maxResults": 500}

@@ -21,7 +21,7 @@ from datetime import timezone
 from typing import TYPE_CHECKING
 from typing import Any
 
-from interactor_mock.connectors.gmail import account_address
+from interactor_mock.connectors._accounts import account_address
 from interactor_mock.core.generate import seed_for
 from interactor_mock.core.resources import Collection
 from interactor_mock.core.resources import Entry
@@ -30,8 +30,8 @@ from interactor_mock.core.resources import SeedContext
 from interactor_mock.core.resources import make_id
 
 if TYPE_CHECKING:
-    from interactor_mock.core.engine import Engine
-    from interactor_mock.core.execute import ActionCall
+    from interactor_mock.connectors import Connectors
+    from interactor_mock.core.calls import ActionCall
 
 __all__ = ["QuickAdd", "build_event", "event_bounds", "parse_quick_add", "register", "when"]
 
@@ -234,7 +234,7 @@ def build_seeded_event(ctx: SeedContext, index: int, event_id: str) -> dict[str,
         day, time(rng.randrange(8, 18), rng.choice((0, 30))), tzinfo=timezone.utc
     )
     length = timedelta(minutes=rng.choice((15, 30, 30, 45, 60, 60, 90)))
-    pools = ctx.resources.engine.generator.pools
+    pools = ctx.resources.generator.pools
     guests = []
     for _ in range(rng.randrange(0, 4)):
         first, last = rng.choice(pools.first_names), rng.choice(pools.last_names)
@@ -288,16 +288,16 @@ def build_seeded_calendar(ctx: SeedContext, index: int, calendar_id: str) -> dic
 
 
 class Calendar:
-    """The coded Google Calendar actions of one engine."""
+    """The coded Google Calendar actions , over the resources they were registered with."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.resources = engine.resources
+    def __init__(self, connectors: Connectors) -> None:
+        self.clock = connectors.clock
+        self.resources = connectors.resources
         self.events_spec = self.resources.catalog.collection(OWNER, CONNECTOR, "events")
         self.calendars_spec = self.resources.catalog.collection(OWNER, CONNECTOR, "calendars")
 
     def quick_add(self, call: ActionCall) -> Any:
-        parsed = parse_quick_add(str(call.input["text"]), self.engine.now())
+        parsed = parse_quick_add(str(call.input["text"]), self.clock())
         events = self.resources.for_call(call, self.events_spec)
         event_id = self.resources.fresh_id(events)
         event = build_event(
@@ -306,7 +306,7 @@ class Calendar:
             start=parsed.start,
             end=parsed.end,
             organizer=account_address(call.account),
-            created=self.engine.now(),
+            created=self.clock(),
         )
         events.insert(event_id, event)
         return {"status_code": 200, "body": event}
@@ -359,19 +359,17 @@ def _moment(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def register(engine: Engine) -> None:
-    """Register Google Calendar's behaviours and seed factories on an engine."""
-    try:
-        calendar = Calendar(engine)
-    except LookupError:  # a contracts directory without the connector or its declarations
-        return
-    executor = engine.executor
-    executor.register(OWNER, CONNECTOR, "calendar.events.quickAdd", calendar.quick_add)
-    executor.register(OWNER, CONNECTOR, "calendar.events.list", calendar.list_events)
-    executor.register(OWNER, CONNECTOR, "calendar.calendarList.get", calendar.get_calendar)
-    engine.resources.register_factory(
+def register(connectors: Connectors) -> None:
+    """Register Google Calendar's behaviours and seed factories."""
+    if not connectors.declares(OWNER, CONNECTOR, "events", "calendars"):
+        return  # a contracts directory without this connector or its collections
+    calendar = Calendar(connectors)
+    connectors.behaviour(OWNER, CONNECTOR, "calendar.events.quickAdd", calendar.quick_add)
+    connectors.behaviour(OWNER, CONNECTOR, "calendar.events.list", calendar.list_events)
+    connectors.behaviour(OWNER, CONNECTOR, "calendar.calendarList.get", calendar.get_calendar)
+    connectors.factory(
         OWNER, CONNECTOR, "events", Factory(item_id=_seeded_event_id, build=build_seeded_event)
     )
-    engine.resources.register_factory(
+    connectors.factory(
         OWNER, CONNECTOR, "calendars", Factory(item_id=_calendar_id, build=build_seeded_calendar)
     )

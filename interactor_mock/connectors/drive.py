@@ -13,14 +13,14 @@ from datetime import timezone
 from typing import TYPE_CHECKING
 from typing import Any
 
-from interactor_mock.connectors.gmail import account_address
+from interactor_mock.connectors._accounts import account_address
 from interactor_mock.core.resources import Factory
 from interactor_mock.core.resources import SeedContext
 from interactor_mock.core.resources import make_id
 
 if TYPE_CHECKING:
-    from interactor_mock.core.engine import Engine
-    from interactor_mock.core.execute import ActionCall
+    from interactor_mock.connectors import Connectors
+    from interactor_mock.core.calls import ActionCall
 
 __all__ = ["register"]
 
@@ -88,11 +88,11 @@ def _seeded_id(ctx: SeedContext, index: int) -> str:
 
 
 class Drive:
-    """The coded Google Drive actions of one engine."""
+    """The coded Google Drive actions , over the resources they were registered with."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.resources = engine.resources
+    def __init__(self, connectors: Connectors) -> None:
+        self.clock = connectors.clock
+        self.resources = connectors.resources
         self.files_spec = self.resources.catalog.collection(OWNER, CONNECTOR, "files")
 
     def copy_file(self, call: ActionCall) -> Any:
@@ -100,7 +100,7 @@ class Drive:
         files = self.resources.for_call(call, self.files_spec)
         original = self.resources.lookup(files, str(call.input["fileId"]), call.action)
         new_id = self.resources.fresh_id(files)
-        now = _stamp(self.engine.now())
+        now = _stamp(self.clock())
         item = dict(original)  # lookup's copy is ours; insert copies what it keeps
         item.update(
             id=new_id,
@@ -116,13 +116,12 @@ class Drive:
         return {"status_code": 200, "body": item}
 
 
-def register(engine: Engine) -> None:
-    """Register Google Drive's behaviours and seed factory on an engine."""
-    try:
-        drive = Drive(engine)
-    except LookupError:  # a contracts directory without the connector or its declarations
-        return
-    engine.executor.register(OWNER, CONNECTOR, "drive.files.copy", drive.copy_file)
-    engine.resources.register_factory(
+def register(connectors: Connectors) -> None:
+    """Register Google Drive's behaviours and seed factory."""
+    if not connectors.declares(OWNER, CONNECTOR, "files"):
+        return  # a contracts directory without this connector or its collections
+    drive = Drive(connectors)
+    connectors.behaviour(OWNER, CONNECTOR, "drive.files.copy", drive.copy_file)
+    connectors.factory(
         OWNER, CONNECTOR, "files", Factory(item_id=_seeded_id, build=build_seeded_file)
     )

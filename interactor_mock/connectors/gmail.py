@@ -24,6 +24,7 @@ from datetime import timezone
 from typing import TYPE_CHECKING
 from typing import Any
 
+from interactor_mock.connectors._accounts import account_address
 from interactor_mock.core.generate import seed_for
 from interactor_mock.core.resources import Collection
 from interactor_mock.core.resources import Entry
@@ -31,8 +32,8 @@ from interactor_mock.core.resources import Factory
 from interactor_mock.core.resources import SeedContext
 
 if TYPE_CHECKING:
-    from interactor_mock.core.engine import Engine
-    from interactor_mock.core.execute import ActionCall
+    from interactor_mock.connectors import Connectors
+    from interactor_mock.core.calls import ActionCall
 
 __all__ = ["account_address", "build_message", "register"]
 
@@ -55,11 +56,6 @@ _QUERY_LABELS = {
     "is:sent": "SENT",
 }
 _TAG = re.compile(r"<[^>]+>")
-
-
-def account_address(account: str) -> str:
-    """The mailbox address of an account id (itself when it is an address)."""
-    return account if "@" in account else f"{account}@example.com"
 
 
 def _address(value: str) -> str:
@@ -201,7 +197,7 @@ def _moment(ctx: SeedContext, index: int) -> datetime:
 def build_seeded(ctx: SeedContext, index: int, message_id: str) -> dict[str, Any]:
     """The ``index``-th message of a seeded mailbox: threads of up to six messages, the
     account answering every other one."""
-    pools = ctx.resources.engine.generator.pools
+    pools = ctx.resources.generator.pools
     start = _thread_start(ctx, index)
     head = ctx.rng(start, "thread")
     first, last = head.choice(pools.first_names), head.choice(pools.last_names)
@@ -239,7 +235,7 @@ def _seeded_draft_id(ctx: SeedContext, index: int) -> str:
 
 
 def build_seeded_draft(ctx: SeedContext, index: int, draft_id: str) -> dict[str, Any]:
-    pools = ctx.resources.engine.generator.pools
+    pools = ctx.resources.generator.pools
     rng = ctx.rng(index, "draft")
     first, last = rng.choice(pools.first_names), rng.choice(pools.last_names)
     message_id = f"{_ID_BASE_MS + index:011x}{seed_for(ctx.seed, 'dm', index) & 0xFFFFF:05x}"
@@ -265,11 +261,11 @@ def build_seeded_draft(ctx: SeedContext, index: int, draft_id: str) -> dict[str,
 
 
 class Gmail:
-    """The coded Gmail actions of one engine."""
+    """The coded Gmail actions , over the resources they were registered with."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.resources = engine.resources
+    def __init__(self, connectors: Connectors) -> None:
+        self.clock = connectors.clock
+        self.resources = connectors.resources
         self.messages_spec = self.resources.catalog.collection(OWNER, CONNECTOR, "messages")
         self.drafts_spec = self.resources.catalog.collection(OWNER, CONNECTOR, "drafts")
 
@@ -280,7 +276,7 @@ class Gmail:
         return self.resources.collection(call.environment, self.drafts_spec, call.account)
 
     def _history(self) -> int:
-        return int(self.engine.now().timestamp())
+        return int(self.clock().timestamp())
 
     def _new_message(
         self,
@@ -299,7 +295,7 @@ class Gmail:
             thread_id=thread_id or new_id,
             labels=labels,
             info=info,
-            moment=self.engine.now(),
+            moment=self.clock(),
             history_id=self._history(),
             extra_headers=extra_headers,
         )
@@ -476,7 +472,7 @@ class Gmail:
             thread_id=str(before.get("threadId") or before.get("id") or draft_id),
             labels=list(before.get("labelIds") or ["DRAFT"]),
             info=info,
-            moment=self.engine.now(),
+            moment=self.clock(),
             history_id=self._history(),
         )
         drafts.replace(draft_id, changed)
@@ -499,7 +495,7 @@ class Gmail:
             thread_id=str(before.get("threadId") or message_id),
             labels=["SENT", *labels],
             info=_info(before),
-            moment=self.engine.now(),
+            moment=self.clock(),
             history_id=self._history(),
         )
         messages.insert(message_id, message)
@@ -543,12 +539,11 @@ class Gmail:
         return self.resources.execute(call, keep=self._keep(call, spam_trash=False))
 
 
-def register(engine: Engine) -> None:
-    """Register Gmail's behaviours and seed factories on an engine."""
-    try:
-        gmail = Gmail(engine)
-    except LookupError:  # a contracts directory without Gmail or its declarations
-        return
+def register(connectors: Connectors) -> None:
+    """Register Gmail's behaviours and seed factories."""
+    if not connectors.declares(OWNER, CONNECTOR, "messages", "drafts"):
+        return  # a contracts directory without this connector or its collections
+    gmail = Gmail(connectors)
     for action, behaviour in {
         "email.send": gmail.send,
         "email.reply": gmail.reply,
@@ -566,10 +561,8 @@ def register(engine: Engine) -> None:
         "email.list": gmail.list_messages,
         "email.get.batch": gmail.get_batch,
     }.items():
-        engine.executor.register(OWNER, CONNECTOR, action, behaviour)
-    engine.resources.register_factory(
-        OWNER, CONNECTOR, "messages", Factory(item_id=seeded_id, build=build_seeded)
-    )
-    engine.resources.register_factory(
+        connectors.behaviour(OWNER, CONNECTOR, action, behaviour)
+    connectors.factory(OWNER, CONNECTOR, "messages", Factory(item_id=seeded_id, build=build_seeded))
+    connectors.factory(
         OWNER, CONNECTOR, "drafts", Factory(item_id=_seeded_draft_id, build=build_seeded_draft)
     )

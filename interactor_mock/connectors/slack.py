@@ -21,8 +21,8 @@ from interactor_mock.core.resources import SeedContext
 from interactor_mock.errors import ProviderFailure
 
 if TYPE_CHECKING:
-    from interactor_mock.core.engine import Engine
-    from interactor_mock.core.execute import ActionCall
+    from interactor_mock.connectors import Connectors
+    from interactor_mock.core.calls import ActionCall
 
 __all__ = ["CHANNEL_NOT_FOUND", "register"]
 
@@ -39,7 +39,7 @@ def _slack_id(prefix: str, ctx: SeedContext, index: int) -> str:
 
 
 def build_user(ctx: SeedContext, index: int, user_id: str) -> dict[str, Any]:
-    pools = ctx.resources.engine.generator.pools
+    pools = ctx.resources.generator.pools
     rng = ctx.rng(index, "user")
     first, last = rng.choice(pools.first_names), rng.choice(pools.last_names)
     handle = f"{first.lower()}.{last.lower()}"
@@ -82,11 +82,11 @@ def build_channel(ctx: SeedContext, index: int, channel_id: str) -> dict[str, An
 
 
 class Slack:
-    """The coded Slack actions of one engine."""
+    """The coded Slack actions , over the resources they were registered with."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.resources = engine.resources
+    def __init__(self, connectors: Connectors) -> None:
+        self.clock = connectors.clock
+        self.resources = connectors.resources
         self.messages_spec = self.resources.catalog.collection(OWNER, CONNECTOR, "messages")
         self.channels_spec = CollectionSpec(owner=OWNER, connector=CONNECTOR, name="channels")
         self.resources.catalog.add(self.channels_spec)
@@ -106,7 +106,7 @@ class Slack:
         """``message.send``: chat.postMessage's answer; the message is kept (id: ``ts``)."""
         channel = self._channel(call)
         messages = self.resources.for_call(call, self.messages_spec)
-        now: datetime = self.engine.now()
+        now: datetime = self.clock()
         seconds, micros = int(now.timestamp()), (now.microsecond + messages.mint()) % 1_000_000
         ts = f"{seconds}.{micros:06d}"
         while messages.entry(ts) is not None:
@@ -136,20 +136,19 @@ def _account_id(prefix: str, account: str) -> str:
     return prefix + "".join(_ID_ALPHABET[(number >> (5 * i)) % 36] for i in range(10))
 
 
-def register(engine: Engine) -> None:
-    """Register Slack's behaviours and seed factories on an engine."""
-    try:
-        slack = Slack(engine)
-    except LookupError:  # a contracts directory without the connector or its declarations
-        return
-    engine.executor.register(OWNER, CONNECTOR, "message.send", slack.send)
-    engine.resources.register_factory(
+def register(connectors: Connectors) -> None:
+    """Register Slack's behaviours and seed factories."""
+    if not connectors.declares(OWNER, CONNECTOR, "messages"):
+        return  # a contracts directory without this connector or its collections
+    slack = Slack(connectors)
+    connectors.behaviour(OWNER, CONNECTOR, "message.send", slack.send)
+    connectors.factory(
         OWNER,
         CONNECTOR,
         "users",
         Factory(item_id=lambda ctx, i: _slack_id("U", ctx, i), build=build_user),
     )
-    engine.resources.register_factory(
+    connectors.factory(
         OWNER,
         CONNECTOR,
         "channels",

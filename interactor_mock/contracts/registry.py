@@ -89,6 +89,10 @@ class ContractRegistry:
     def __len__(self) -> int:
         return len(self._keys())
 
+    def __contains__(self, key: object) -> bool:
+        """Whether ``(owner, name)`` names a connector of the registry (none is loaded)."""
+        return key in self._keys()
+
     def __repr__(self) -> str:
         if self._pending:
             loaded = len(self._by_key)

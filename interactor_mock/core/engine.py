@@ -1,4 +1,9 @@
-"""The engine: one mock's domain services wired together, independent of HTTP."""
+"""The engine: the composition root that builds one mock's services and wires them.
+
+It builds, it does not do: every service receives what it uses (a store, a clock, the
+registry, the catalog, the generator) and none of them holds the engine. The HTTP layer, the
+handle and the CLI reach the services through the engine's attributes.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import timezone
 
 from interactor_mock.config import DEFAULT_ENVIRONMENTS
 from interactor_mock.config import MockConfig
+from interactor_mock.connectors import Connectors
 from interactor_mock.connectors import load_behaviours
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.contracts import default_registry
@@ -64,11 +70,29 @@ class Engine:
         )
         self.journal = Journal(self.store, size=self.config.journal_size)
         self.generator = Generator()
-        self.executor = Executor(self)
-        self.resources = Resources(self)
-        self.scenarios = Scenarios(self)
-        self.seeds = Seeder(self)
-        load_behaviours(self)
+        self.resources = Resources(
+            self.registry, self.store, clock=self.now, generator=self.generator
+        )
+        self.scenarios = Scenarios(
+            self.store,
+            registry=self.registry,
+            catalog=self.resources.catalog,
+            oauth=self.oauth,
+            clock=self.now,
+            max_latency_ms=self.config.max_latency_ms,
+        )
+        behaviours = load_behaviours(
+            Connectors(self.registry, self.resources, clock=self.now, generator=self.generator)
+        )
+        self.executor = Executor(
+            oauth=self.oauth,
+            scenarios=self.scenarios,
+            resources=self.resources,
+            behaviours=behaviours,
+            clock=self.now,
+            check_output=self.config.check_output,
+        )
+        self.seeds = Seeder(self.environments, self.resources, grant=self.grant, clock=self.now)
         self.bootstrap()
 
     def now(self) -> datetime:

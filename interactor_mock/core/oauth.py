@@ -323,6 +323,26 @@ class OAuth:
         self._store.put(credential.env_id, CREDENTIAL_KIND, key, fresh)
         return fresh
 
+    def expire_credential(
+        self, env_id: str, owner: str, connector: str, account: str
+    ) -> Credential:
+        """Make an account's credential expired and unrefreshable, as when the user revoked
+        access at the provider: calls fail until the account connects again.
+
+        Raises:
+            CredentialNotFound: the account has no credential for the connector.
+        """
+        credential = self.credential(env_id, owner, connector, account)
+        now = self._clock()
+        expired = replace(
+            credential,
+            expires_at=min(credential.expires_at, now - timedelta(seconds=1)),
+            refresh_token="",
+            updated_at=now,
+        )
+        self._store.put(env_id, CREDENTIAL_KIND, credential_key(owner, connector, account), expired)
+        return expired
+
     def delete_credential(self, env_id: str, owner: str, connector: str, account: str) -> None:
         """Disconnect an account. Raises CredentialNotFound when there is nothing to delete."""
         if not self._store.delete(

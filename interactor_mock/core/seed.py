@@ -35,11 +35,13 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Callable
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Protocol
 
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.core.environments import Environment
@@ -49,7 +51,9 @@ from interactor_mock.errors import InvalidSeed
 from interactor_mock.errors import UnknownEnvironment
 
 if TYPE_CHECKING:
-    from interactor_mock.core.engine import Engine
+    from interactor_mock.core.environments import Environments
+    from interactor_mock.core.oauth import Credential
+    from interactor_mock.core.resources import Resources
 
 __all__ = ["MAX_ITEMS", "Seeder", "load_seed_file"]
 
@@ -109,11 +113,36 @@ def _items(value: Any, where: str) -> list[dict[str, Any]]:
     return list(value)
 
 
-class Seeder:
-    """Applies seed documents to an engine's environments."""
+class Grant(Protocol):
+    """Connects an account without the browser flow (the engine's ``grant``)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __call__(
+        self, environment: Environment, connector: str, account: str, *, owner: str = ...
+    ) -> Credential: ...
+
+
+class Seeder:
+    """Applies seed documents to environments.
+
+    Arguments:
+        environments: the environments (a document may create them).
+        resources: the collections seeded.
+        grant: connects an account (``grant(environment, connector, account, owner=...)``).
+        clock: the current time (the default anchor of seeded data).
+    """
+
+    def __init__(
+        self,
+        environments: Environments,
+        resources: Resources,
+        *,
+        grant: Grant,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.environments = environments
+        self.resources = resources
+        self.grant = grant
+        self.clock = clock
 
     def apply_document(self, document: Mapping[str, Any]) -> dict[str, Any]:
         """Seed every environment a whole document names; returns what was seeded.
@@ -152,12 +181,12 @@ class Seeder:
 
     def _environment(self, env_id: str, spec: Mapping[str, Any], where: str) -> Environment:
         try:
-            return self.engine.environments.get(env_id)
+            return self.environments.get(env_id)
         except UnknownEnvironment:
             pass
         seed = spec.get("seed")
         try:
-            return self.engine.environments.create(
+            return self.environments.create(
                 str(spec.get("name") or env_id),
                 api_key=spec.get("apiKey"),
                 seed=seed if isinstance(seed, int) else None,
@@ -204,7 +233,7 @@ class Seeder:
 
     def _anchor(self, value: Any, where: str) -> datetime:
         if value is None:
-            return self.engine.now()
+            return self.clock()
         try:
             moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         except ValueError:
@@ -236,13 +265,13 @@ class Seeder:
             raise InvalidSeed("connect must be a list of connector names", at=_at(where, "connect"))
         for name in connect:
             owner, connector = _split(name)
-            self.engine.grant(environment, connector, account, owner=owner)
+            self.grant(environment, connector, account, owner=owner)
             report.setdefault(f"{owner}/{connector}", {})
         for name, collections in connectors.items():
             if name == "connect":
                 continue
             owner, connector = _split(str(name))
-            self.engine.grant(environment, connector, account, owner=owner)
+            self.grant(environment, connector, account, owner=owner)
             key = f"{owner}/{connector}"
             report.setdefault(key, {})
             if collections in (None, True):
@@ -281,7 +310,7 @@ class Seeder:
     ) -> int:
         """Replace one collection by ``spec`` (a count, a list of items, or an object);
         returns how many items it holds (summed over parents)."""
-        resources = self.engine.resources
+        resources = self.resources
         described = resources.spec(connector, collection, owner)
         place = where or _at(connector, collection)
         if isinstance(spec, Mapping) and "parents" in spec:
@@ -326,7 +355,7 @@ class Seeder:
         elif not isinstance(data_seed, int) or isinstance(data_seed, bool):
             raise InvalidSeed(f"{place}.seed must be an integer", at=_at(place, "seed"))
         target = resources.collection(environment, described, account, parent)
-        target.seed(count=count, seed=data_seed, anchor=anchor or self.engine.now(), items=items)
+        target.seed(count=count, seed=data_seed, anchor=anchor or self.clock(), items=items)
         return count + len(items)
 
 

@@ -3,85 +3,78 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from flask import Blueprint
 from flask import Response
-from flask import g
-from flask import jsonify
 from flask import request
 
 from interactor_mock.contracts import DEFAULT_OWNER
+from interactor_mock.core.environments import Environment
 from interactor_mock.core.execute import parse_body
 from interactor_mock.errors import PayloadTooLarge
+from interactor_mock.errors import ScenarioAnswer
 from interactor_mock.http.context import account_parameter
 from interactor_mock.http.context import boolean_parameter
 from interactor_mock.http.context import engine
 from interactor_mock.http.context import json_response
+from interactor_mock.http.context import note
 from interactor_mock.http.context import public_url
-from interactor_mock.http.context import request_globals
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-
-# The request's ``g`` and ``request`` are read through their proxies once per function
-# (each proxy access costs a context lookup).
+PREFER = "Prefer"
 
 
 @bp.before_request
 def authenticate() -> None:
-    state = request_globals()
-    state.started = time.perf_counter()
-    state.environment = None
-    state.environment = engine().environments.resolve(request.headers.get("x-api-key"))
+    note().environment = engine().environments.resolve(request.headers.get("x-api-key"))
 
 
 @bp.after_request
 def record(response: Response) -> Response:
-    state = request_globals()
-    environment = state.get("environment")
-    if environment is not None:
-        found = engine()
-        current = request._get_current_object()  # type: ignore[attr-defined]
-        noted = vars(state)
-        found.journal.record(
-            environment.id,
-            time=found.now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            method=current.method,
-            path=current.path,
-            query=current.query_string.decode("latin-1"),
+    noted = note()
+    if noted.environment is not None:
+        mock = engine()
+        mock.journal.record(
+            noted.environment.id,
+            time=mock.now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            method=request.method,
+            path=request.path,
+            query=request.query_string.decode("latin-1"),
             status=response.status_code,
-            duration_ms=round((time.perf_counter() - state.started) * 1000, 3),
-            connector=noted.get("connector"),
-            action=noted.get("action"),
-            account=noted.get("account"),
-            input=noted.get("input"),
-            error=noted.get("error"),
-            scenario=noted.get("scenario"),
-            source=noted.get("source"),
+            duration_ms=round((time.perf_counter() - noted.started) * 1000, 3),
+            connector=noted.connector,
+            action=noted.action,
+            account=noted.account,
+            input=noted.input,
+            error=noted.error,
+            scenario=noted.scenario,
+            source=noted.source,
         )
     return response
 
 
-def _note(**fields: Any) -> None:
-    vars(request_globals()).update(fields)
+def _environment() -> Environment:
+    """The environment the request's key names (``authenticate`` has resolved it)."""
+    found = note().environment
+    assert found is not None
+    return found
 
 
 @bp.get("/connector/<owner>/<connector>/auth-url")
 @bp.get("/connector/<connector>/auth-url", defaults={"owner": DEFAULT_OWNER})
 def auth_url(owner: str, connector: str) -> Response:
-    state = request_globals()
-    args = request.args
+    noted = note()
     mock = engine()
-    state.connector = f"{owner}/{connector}"
+    noted.connector = f"{owner}/{connector}"
     contract = mock.registry.connector(connector, owner)
-    account = state.account = account_parameter(args)
+    account = noted.account = account_parameter()
     url = mock.oauth.start(
-        state.environment,
+        _environment(),
         contract,
         account,
-        redirect_url=args.get("redirectUrl", args.get("redirect_uri")),
-        skip_input=boolean_parameter("skipInput", args),
+        redirect_url=request.args.get("redirectUrl", request.args.get("redirect_uri")),
+        skip_input=boolean_parameter("skipInput"),
         public_url=public_url(mock),
     )
     return json_response(url)
@@ -94,37 +87,40 @@ def auth_url(owner: str, connector: str) -> Response:
     defaults={"owner": DEFAULT_OWNER},
 )
 def credential(owner: str, connector: str) -> Response:
-    _note(connector=f"{owner}/{connector}")
-    contract = engine().registry.connector(connector, owner)
-    account = account_parameter()
-    _note(account=account)
-    oauth = engine().oauth
+    noted = note()
+    mock = engine()
+    noted.connector = f"{owner}/{connector}"
+    contract = mock.registry.connector(connector, owner)
+    account = noted.account = account_parameter()
+    env_id = _environment().id
     if request.method == "DELETE":
-        oauth.delete_credential(g.environment.id, contract.owner, contract.name, account)
-        return jsonify({"deleted": True, "connector": contract.key, "account": account})
-    found = oauth.credential(g.environment.id, contract.owner, contract.name, account)
-    return jsonify(found.public(engine().now()))
+        mock.oauth.delete_credential(env_id, contract.owner, contract.name, account)
+        return json_response({"deleted": True, "connector": contract.key, "account": account})
+    found = mock.oauth.credential(env_id, contract.owner, contract.name, account)
+    return json_response(found.public(mock.now()))
 
 
 @bp.post("/connector/<owner>/<connector>/action/<action>/execute")
 @bp.post("/connector/<connector>/action/<action>/execute", defaults={"owner": DEFAULT_OWNER})
 def execute(owner: str, connector: str, action: str) -> Response:
-    state = request_globals()
-    current = request._get_current_object()  # type: ignore[attr-defined]
+    noted = note()
     mock = engine()
-    state.connector = f"{owner}/{connector}"
-    state.action = action
+    noted.connector = f"{owner}/{connector}"
+    noted.action = action
     found = mock.registry.action(connector, action, owner)
-    account = state.account = account_parameter()
+    account = noted.account = account_parameter()
     limit = mock.config.max_body_bytes
-    length = current.content_length
+    length = request.content_length
     if length is not None and length > limit:
         raise PayloadTooLarge(f"Request body is larger than {limit} bytes", limit=limit)
-    payload = state.input = parse_body(current.get_data())
-    output, source = mock.executor.execute(state.environment, found, account, payload)
-    # `source` says where the answer came from (generated, example:..., resource:..., behaviour,
-    # scenario:...); `scenario` names only a scenario rule that answered.
-    state.source = source
-    if source.startswith("scenario:"):
-        state.scenario = source.removeprefix("scenario:")
-    return json_response({"output": output})
+    payload = noted.input = parse_body(request.get_data())
+    try:
+        outcome = mock.executor.execute(
+            _environment(), found, account, payload, prefer=request.headers.get(PREFER)
+        )
+    except ScenarioAnswer as answer:
+        noted.scenario = answer.scenario
+        raise
+    noted.source = outcome.source
+    noted.scenario = outcome.scenario
+    return json_response({"output": outcome.output})

@@ -11,7 +11,6 @@ from typing import Any
 from flask import Flask
 from flask import Request
 from flask import Response
-from flask import g
 from flask import jsonify
 from flask import render_template
 from flask import request
@@ -27,6 +26,8 @@ from interactor_mock.http import api
 from interactor_mock.http import oauth_pages
 from interactor_mock.http.context import ENVIRON_KEY
 from interactor_mock.http.context import EXTENSION
+from interactor_mock.http.context import engine
+from interactor_mock.http.context import note
 from interactor_mock.http.control import core as control
 from interactor_mock.http.control import state as control_state
 from interactor_mock.store import Store
@@ -118,7 +119,6 @@ class EngineApp:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.flask = _shared_app()
-        control_state.connect(engine)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         environ[ENVIRON_KEY] = self.engine
@@ -140,7 +140,7 @@ def _render_error(error: HTTPError) -> tuple[Any, int, dict[str, str]]:
         _keep_server_error(error, "contract-violation")
     if isinstance(error, GrantError) or _is_page():
         return render_template("error.html", message=error.message), error.status, {}
-    g.error = error.message
+    note().error = error.message
     return jsonify(error.body()), error.status, error.headers()
 
 
@@ -153,7 +153,7 @@ def _render_http_exception(error: HTTPException) -> Response | tuple[Any, int]:
     }.get(status, error.description or error.name)
     if _is_page():
         return render_template("error.html", message=message), status
-    g.error = message
+    note().error = message
     response = jsonify({"error": message})
     response.status_code = status
     return response
@@ -162,15 +162,13 @@ def _render_http_exception(error: HTTPException) -> Response | tuple[Any, int]:
 def _render_unexpected(error: Exception) -> tuple[Any, int]:
     _keep_server_error(error, "exception")
     message = f"Internal error in interactor-mock: {type(error).__name__}: {error}"
-    g.error = message
+    note().error = message
     return jsonify({"error": message}), 500
 
 
 def _keep_server_error(error: Exception, kind: str) -> None:
     """Remember an error inside the mock for the environment that caused it (see the plugin)."""
-    from interactor_mock.http.context import engine
-
-    environment = g.get("environment")
+    environment = note().environment
     if environment is None:
         return
     engine().journal.record_server_error(

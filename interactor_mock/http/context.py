@@ -1,26 +1,33 @@
-"""Helpers shared by the blueprints."""
+"""What the blueprints share: the engine accessor, the request's note, parameters, JSON.
+
+As in Flask's tutorial (``get_db()``), one accessor gives the engine serving the request
+(:func:`engine`), and one typed note per request (:func:`note`, kept in ``g``) collects what
+the journal records about it: the views write it, the API blueprint's ``after_request``
+reads it.
+"""
 
 from __future__ import annotations
 
 import json
-import re
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from flask import Response
 from flask import current_app
 from flask import g
 from flask import request
-from flask.ctx import _AppCtxGlobals
 
 from interactor_mock.core.engine import Engine
+from interactor_mock.core.environments import Environment
 from interactor_mock.errors import BadRequest
 
 EXTENSION = "interactor_mock"
 #: The WSGI environ key through which a request names the engine that serves it (set by
 #: :func:`interactor_mock.http.app.serve`, for apps shared between engines).
-ENVIRON_KEY = "interactor_mock.core.engine"
-_PLAIN_HOST = re.compile(r"[a-z0-9.-]+(?::[1-9][0-9]{0,3}|:[1-5][0-9]{4})?")
+ENVIRON_KEY = "interactor_mock.engine"
 ACCOUNT_PARAMETERS = ("account", "accountId", "userId")
 MISSING_ACCOUNT = (
     "Missing account: pass the end user as query parameter 'account' (or 'accountId', 'userId')"
@@ -45,10 +52,27 @@ def json_response(data: Any, status: int = 200) -> Response:
     return Response(_encode_json(data) + "\n", status=status, mimetype="application/json")
 
 
-def request_globals() -> _AppCtxGlobals:
-    """The current ``g`` itself (not its proxy), for code that reads or sets several names."""
-    state: _AppCtxGlobals = g._get_current_object()
-    return state
+@dataclass
+class RequestNote:
+    """What the journal records about one API request, filled in as the request is served."""
+
+    started: float = field(default_factory=time.perf_counter)
+    environment: Environment | None = None
+    connector: str | None = None
+    action: str | None = None
+    account: str | None = None
+    input: dict[str, Any] | None = None
+    error: str | None = None
+    scenario: str | None = None
+    source: str | None = None
+
+
+def note() -> RequestNote:
+    """The current request's note (made on first use)."""
+    if "note" not in g:
+        g.note = RequestNote()
+    found: RequestNote = g.note
+    return found
 
 
 def public_url(mock: Engine | None = None) -> str:
@@ -56,12 +80,7 @@ def public_url(mock: Engine | None = None) -> str:
     configured = (mock or engine()).config.public_url
     if configured:
         return configured.rstrip("/")
-    current = request._get_current_object()  # type: ignore[attr-defined]
-    host = current.host
-    if _PLAIN_HOST.fullmatch(host) and "xn--" not in host:
-        # What host_url gives for such a host, without its IRI round trip.
-        return f"{current.scheme}://{host}"
-    return str(current.host_url).rstrip("/")
+    return str(request.host_url).rstrip("/")
 
 
 def account_parameter(args: Mapping[str, str] | None = None) -> str:

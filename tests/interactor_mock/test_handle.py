@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from interactor_mock.embed.assertions import split_connector
 from interactor_mock.embed.handle import InteractorMock
 from interactor_mock.embed.handle import ServerSideError
-from interactor_mock.embed.assertions import split_connector
 from interactor_mock.errors import CredentialNotFound
 from interactor_mock.errors import UnknownConnector
 from interactor_mock.errors import UnknownEnvironment

@@ -331,9 +331,19 @@ def test_a_bad_prefer_value_is_400_naming_it(call, prefer):
 
 
 def test_parse_prefer_reads_quoted_values_and_parameters(engine):
-    rule = parse_prefer('code=503; error="Busy, try later"', engine=engine)
+    rule = parse_prefer(
+        'code=503; error="Busy, try later"',
+        registry=engine.registry,
+        catalog=engine.resources.catalog,
+        now=engine.now(),
+    )
     assert (rule.status, rule.error, rule.times) == (503, "Busy, try later", 1)
-    assert parse_prefer("", engine=engine) is None
+    assert (
+        parse_prefer(
+            "", registry=engine.registry, catalog=engine.resources.catalog, now=engine.now()
+        )
+        is None
+    )
 
 
 # --- the journal -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ bytes per message.
 
 from __future__ import annotations
 
+from interactor_mock.core.calls import ProviderAnswer
 from interactor_mock.core.resources.catalog import CollectionSpec
 from interactor_mock.core.resources.catalog import Operation
 from interactor_mock.core.resources.catalog import ResourceCatalog
@@ -41,7 +42,6 @@ from interactor_mock.core.resources.schema import PROVIDER_ERROR_TITLE
 from interactor_mock.core.resources.schema import is_provider_shaped
 from interactor_mock.core.resources.schema import provider_error_output
 from interactor_mock.core.resources.schema import success_schema
-from interactor_mock.core.resources.service import ProviderAnswer
 from interactor_mock.core.resources.service import Resources
 
 __all__ = [

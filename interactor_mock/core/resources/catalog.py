@@ -158,9 +158,6 @@ class ResourceCatalog:
                 known_collections=known,
             ) from None
 
-    def of_connector(self, owner: str, connector: str) -> list[CollectionSpec]:
-        return [c for k, c in sorted(self.collections.items()) if k[:2] == (owner, connector)]
-
     def _compile(self, contract: Contract) -> None:
         file = f"{contract.owner}/{contract.name}.json"
         grouped: dict[str, list[tuple[Operation, dict[str, Any]]]] = {}

@@ -110,7 +110,7 @@ class Collection:
         self.spec = spec
         self.account = account
         self.parent = parent
-        self._store = resources.engine.store
+        self._store = resources.store
         self.kind = (
             f"{KIND_PREFIX}{spec.owner}/{spec.connector}|{spec.name}|{account}|{parent or ''}"
         )

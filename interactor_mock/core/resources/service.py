@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 from typing import Any
 
 from interactor_mock.contracts import Action
+from interactor_mock.contracts import ContractRegistry
 from interactor_mock.contracts import canonical_input
+from interactor_mock.core.calls import ProviderAnswer
 from interactor_mock.core.environments import Environment
+from interactor_mock.core.generate import Generator
 from interactor_mock.core.generate import seed_for
 from interactor_mock.core.resources.catalog import CollectionSpec
 from interactor_mock.core.resources.catalog import Operation
@@ -35,28 +39,18 @@ from interactor_mock.core.resources.schema import allows_null
 from interactor_mock.core.resources.schema import is_provider_shaped
 from interactor_mock.core.resources.schema import provider_error_output
 from interactor_mock.core.resources.schema import schema_at
-from interactor_mock.errors import InteractorMockError
 from interactor_mock.errors import ProviderFailure
 from interactor_mock.errors import ResourceNotFound
+from interactor_mock.store import Store
 
 if TYPE_CHECKING:
-    from interactor_mock.core.engine import Engine
-    from interactor_mock.core.execute import ActionCall
+    from interactor_mock.core.calls import ActionCall
 
 
 NOT_FOUND_TEXT = "Not Found"
 
 
 INVALID_PAGE_TOKEN = "Invalid pageToken"
-
-
-class ProviderAnswer(InteractorMockError):
-    """Raised inside a behaviour to answer with ``output`` (a provider error of a ``-v1``
-    connector is a successful execute whose output carries the provider's status)."""
-
-    def __init__(self, output: Any, *, reason: str = "provider error") -> None:
-        super().__init__(reason)
-        self.output = output
 
 
 class Resources:
@@ -66,16 +60,26 @@ class Resources:
     and the control API and the fixture read an account's items through :meth:`items`.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.catalog = ResourceCatalog.of(engine.registry)
+    def __init__(
+        self,
+        registry: ContractRegistry,
+        store: Store,
+        *,
+        clock: Callable[[], datetime],
+        generator: Generator,
+    ) -> None:
+        self.registry = registry
+        self.store = store
+        self.clock = clock
+        self.generator = generator
+        self.catalog = ResourceCatalog.of(registry)
         self.factories: dict[tuple[str, str, str], Factory] = {}
 
     # collections
 
     def spec(self, connector: str, collection: str, owner: str = "interactor") -> CollectionSpec:
         """Raises UnknownConnector or UnknownCollection."""
-        contract = self.engine.registry.connector(connector, owner)
+        contract = self.registry.connector(connector, owner)
         return self.catalog.collection(contract.owner, contract.name, collection)
 
     def collection(
@@ -116,7 +120,7 @@ class Resources:
     def collections_of(self, environment: Environment) -> list[dict[str, Any]]:
         """Every collection that holds state in an environment (for the control API)."""
         found = []
-        for kind, meta in self.engine.store.items(environment.id, META_KIND):
+        for kind, meta in self.store.items(environment.id, META_KIND):
             if not kind.startswith(KIND_PREFIX) or not isinstance(meta, Meta):
                 continue
             connector_key, name, account, parent = kind[len(KIND_PREFIX) :].split("|", 3)
@@ -127,7 +131,7 @@ class Resources:
                     "account": account,
                     "parent": parent or None,
                     "closed": meta.closed,
-                    "items": len(self.engine.store.items(environment.id, kind)),
+                    "items": len(self.store.items(environment.id, kind)),
                 }
             )
         return sorted(found, key=lambda c: (c["connector"], c["collection"], c["account"]))
@@ -146,7 +150,7 @@ class Resources:
 
     def seed_context(self, collection: Collection) -> SeedContext:
         meta = collection.meta()
-        anchor = datetime.fromisoformat(meta.anchor) if meta.anchor else self.engine.now()
+        anchor = datetime.fromisoformat(meta.anchor) if meta.anchor else self.clock()
         return SeedContext(
             environment=collection.environment,
             spec=collection.spec,
@@ -162,7 +166,7 @@ class Resources:
         return self.factory(collection.spec).build(self.seed_context(collection), index, item_id)
 
     def _generic_factory(self, spec: CollectionSpec) -> Factory:
-        generator = self.engine.generator
+        generator = self.generator
 
         def item_id(ctx: SeedContext, index: int) -> str:
             return make_id(spec.id_style, ctx.rng(index, "id"), ctx.anchor)
@@ -176,6 +180,12 @@ class Resources:
         return Factory(item_id=item_id, build=build)
 
     # answers
+
+    def generated(self, call: ActionCall) -> Any:
+        """The output the generator gives for a call (never a provider error)."""
+        return self.generator.generate(
+            self.catalog.success_schema(call.action), seed=call.seed, echo=call.input
+        )
 
     def base_output(
         self,
@@ -198,9 +208,7 @@ class Resources:
         seed = seed_for(environment.seed, action.owner, action.connector, action.name, canonical)
         if salt:
             seed = seed_for(seed, "create", salt)
-        return self.engine.generator.generate(
-            self.catalog.success_schema(action), seed=seed, echo=payload
-        )
+        return self.generator.generate(self.catalog.success_schema(action), seed=seed, echo=payload)
 
     def not_found(self, collection: Collection, item_id: str, action: Action | None = None) -> Any:
         """Fail as the provider does for an unknown id: raises ResourceNotFound, or
@@ -263,7 +271,7 @@ class Resources:
             )
         if not isinstance(item, dict):
             schema = spec.item_schema or {"type": "object"}
-            value = self.engine.generator.generate(
+            value = self.generator.generate(
                 schema, seed=seed_for(collection.environment.seed, spec.key, item_id)
             )
             item = value if isinstance(value, dict) else {}
@@ -306,7 +314,7 @@ class Resources:
     def fresh_id(self, collection: Collection) -> str:
         """A new id in the collection's style that no stored or deleted item has."""
         spec = collection.spec
-        now = self.engine.now()
+        now = self.clock()
         minted = collection.mint()
         for attempt in range(100):
             rng = random.Random(

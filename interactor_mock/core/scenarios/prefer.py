@@ -12,15 +12,23 @@ from interactor_mock.core.scenarios.rules import parse_rule
 from interactor_mock.errors import InvalidScenario
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from interactor_mock.contracts import Action
-    from interactor_mock.core.engine import Engine
+    from interactor_mock.contracts import ContractRegistry
+    from interactor_mock.core.resources import ResourceCatalog
 
 
 _PREFER_ITEM = re.compile(r'([A-Za-z][\w-]*)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^,;\s]*))?')
 
 
 def parse_prefer(
-    header: str | None, *, engine: Engine, action: Action | None = None
+    header: str | None,
+    *,
+    registry: ContractRegistry,
+    catalog: ResourceCatalog,
+    now: datetime,
+    action: Action | None = None,
 ) -> Rule | None:
     """The one-call rule a ``Prefer`` header asks for (for ``action``), or None.
 
@@ -64,7 +72,7 @@ def parse_prefer(
         data.update(owner=action.owner, connector=action.connector, action=action.name)
     label = "prefer:" + ", ".join(f"{k}={v}" for k, v in sorted(found.items()))
     try:
-        rule = parse_rule(data, engine=engine, rule_id=label)
+        rule = parse_rule(data, registry=registry, catalog=catalog, now=now, rule_id=label)
     except InvalidScenario as exc:
         raise InvalidScenario(f"Prefer header: {exc.message}", **exc.extra) from None
     return replace(rule, times=1)

@@ -23,7 +23,8 @@ from interactor_mock.errors import UnknownAction
 from interactor_mock.errors import UnknownConnector
 
 if TYPE_CHECKING:
-    from interactor_mock.core.engine import Engine
+    from interactor_mock.contracts import ContractRegistry
+    from interactor_mock.core.resources import ResourceCatalog
 
 
 #: The real service's transient errors (observed in clients that retry them).
@@ -318,7 +319,13 @@ def _str_field(data: Mapping[str, Any], key: str) -> str | None:
 
 
 def parse_rule(
-    data: Mapping[str, Any], *, engine: Engine, rule_id: str = "", order: int = 0
+    data: Mapping[str, Any],
+    *,
+    registry: ContractRegistry,
+    catalog: ResourceCatalog,
+    now: datetime,
+    rule_id: str = "",
+    order: int = 0,
 ) -> Rule:
     """A rule from its JSON form (camelCase keys, as the control API takes them).
 
@@ -356,7 +363,7 @@ def parse_rule(
     contract = None
     if connector is not None:
         try:
-            contract = engine.registry.connector(connector, owner)
+            contract = registry.connector(connector, owner)
         except UnknownConnector as exc:
             raise InvalidScenario(exc.message, field="connector", **exc.extra) from None
     if action is not None and contract is not None and not _GLOB.search(action):
@@ -368,7 +375,6 @@ def parse_rule(
         if contract is None:
             raise InvalidScenario("a provider_error rule needs a connector", field="connector")
         names = [n for n in contract.actions if action is None or fnmatch.fnmatchcase(n, action)]
-        catalog = engine.resources.catalog
         plain = [
             n for n in names if not is_provider_shaped(catalog.success_schema(contract.actions[n]))
         ]
@@ -397,7 +403,7 @@ def parse_rule(
     if expires_in is not None:
         if not _is_number(expires_in) or expires_in <= 0:
             raise InvalidScenario("expiresIn must be a number of seconds > 0", field="expiresIn")
-        expires_at = engine.now() + timedelta(seconds=float(expires_in))
+        expires_at = now + timedelta(seconds=float(expires_in))
     elif data.get("expiresAt") is not None:
         text = _str_field(data, "expiresAt") or ""
         try:

@@ -7,16 +7,12 @@ import time
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 from typing import Any
 
-from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.core.environments import Environment
 from interactor_mock.core.generate import seed_for
-from interactor_mock.core.oauth import CREDENTIAL_KIND
-from interactor_mock.core.oauth import Credential
-from interactor_mock.core.oauth import credential_key
 from interactor_mock.core.resources import is_provider_shaped
 from interactor_mock.core.resources import provider_error_output
 from interactor_mock.core.scenarios.prefer import parse_prefer
@@ -33,25 +29,48 @@ from interactor_mock.errors import ScenarioAnswer
 from interactor_mock.errors import UnknownScenario
 
 if TYPE_CHECKING:
-    from interactor_mock.core.engine import Engine
-    from interactor_mock.core.execute import ActionCall
+    from interactor_mock.contracts import ContractRegistry
+    from interactor_mock.core.calls import ActionCall
+    from interactor_mock.core.oauth import OAuth
+    from interactor_mock.core.resources import ResourceCatalog
+    from interactor_mock.store import Store
 
 
 class Scenarios:
-    """The scenario rules of every environment, over the engine's store.
+    """The scenario rules of every environment, over a store.
 
     Arguments:
-        engine: the engine (store, clock, registry, resources).
+        store: where rules live (per environment).
+        registry, catalog: what rules are checked against (connectors, actions, resources).
+        oauth: the credentials (``credential_expired`` rules expire one).
+        clock: the current time.
+        max_latency_ms: the longest delay a rule may add.
         sleep: how latency waits; tests replace it.
     """
 
-    def __init__(self, engine: Engine, *, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.engine = engine
+    def __init__(
+        self,
+        store: Store,
+        *,
+        registry: ContractRegistry,
+        catalog: ResourceCatalog,
+        oauth: OAuth,
+        clock: Callable[[], datetime],
+        max_latency_ms: float,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.registry = registry
+        self.catalog = catalog
+        self.oauth = oauth
+        self.clock = clock
+        self.max_latency_ms = float(max_latency_ms)
         self.sleep = sleep
 
-    @property
-    def max_latency_ms(self) -> float:
-        return float(self.engine.config.max_latency_ms)
+    def _parse(self, data: Mapping[str, Any], **options: Any) -> Rule:
+        return parse_rule(
+            data, registry=self.registry, catalog=self.catalog, now=self.clock(), **options
+        )
 
     def add(self, environment: Environment, rule: Mapping[str, Any]) -> Rule:
         """Add a rule from its JSON form; it applies after the rules already there.
@@ -59,10 +78,10 @@ class Scenarios:
         Raises:
             InvalidScenario: naming the bad field.
         """
-        parse_rule(rule, engine=self.engine)  # check before taking a number
+        self._parse(rule)  # check before taking a number
         number = self._next_number(environment)
-        parsed = parse_rule(rule, engine=self.engine, rule_id=f"rule-{number}", order=number)
-        self.engine.store.put(environment.id, RULE_KIND, parsed.id, parsed)
+        parsed = self._parse(rule, rule_id=f"rule-{number}", order=number)
+        self.store.put(environment.id, RULE_KIND, parsed.id, parsed)
         return parsed
 
     def scenario(
@@ -131,64 +150,41 @@ class Scenarios:
 
     def rules(self, environment: Environment) -> list[Rule]:
         """The environment's live rules, in the order they apply (expired ones dropped)."""
-        now = self.engine.now()
+        now = self.clock()
         found: list[Rule] = []
-        for key, rule in self.engine.store.items(environment.id, RULE_KIND):
+        for key, rule in self.store.items(environment.id, RULE_KIND):
             if not isinstance(rule, Rule):
                 continue
             if rule.expired(now):
-                self.engine.store.delete(environment.id, RULE_KIND, key)
+                self.store.delete(environment.id, RULE_KIND, key)
                 continue
             found.append(rule)
         return sorted(found, key=lambda r: r.order)
 
     def rule(self, environment: Environment, rule_id: str) -> Rule:
         """Raises UnknownScenario."""
-        found = self.engine.store.get(environment.id, RULE_KIND, rule_id)
-        if not isinstance(found, Rule) or found.expired(self.engine.now()):
+        found = self.store.get(environment.id, RULE_KIND, rule_id)
+        if not isinstance(found, Rule) or found.expired(self.clock()):
             raise UnknownScenario(f"Scenario rule {rule_id!r} not found (it may be used up)")
         return found
 
     def remove(self, environment: Environment, rule_id: str) -> None:
         """Raises UnknownScenario."""
         self.rule(environment, rule_id)
-        self.engine.store.delete(environment.id, RULE_KIND, rule_id)
+        self.store.delete(environment.id, RULE_KIND, rule_id)
 
     def clear(self, environment: Environment) -> None:
-        for key, _ in self.engine.store.items(environment.id, RULE_KIND):
-            self.engine.store.delete(environment.id, RULE_KIND, key)
+        for key, _ in self.store.items(environment.id, RULE_KIND):
+            self.store.delete(environment.id, RULE_KIND, key)
 
     def _next_number(self, environment: Environment) -> int:
-        new = self.engine.store.update(environment.id, SEQ_KIND, "next", lambda old: (old or 0) + 1)
+        new = self.store.update(environment.id, SEQ_KIND, "next", lambda old: (old or 0) + 1)
         return int(new or 0)
-
-    def expire_credential(
-        self, environment: Environment, connector: str, account: str, *, owner: str = DEFAULT_OWNER
-    ) -> Credential:
-        """Make an account's credential expired and unrefreshable, as when the user revoked
-        access at the provider: calls fail until the account connects again.
-
-        Raises:
-            CredentialNotFound: the account has no credential for the connector.
-        """
-        oauth = self.engine.oauth
-        credential = oauth.credential(environment.id, owner, connector, account)
-        now = self.engine.now()
-        expired = replace(
-            credential,
-            expires_at=min(credential.expires_at, now - timedelta(seconds=1)),
-            refresh_token="",
-            updated_at=now,
-        )
-        self.engine.store.put(
-            environment.id, CREDENTIAL_KIND, credential_key(owner, connector, account), expired
-        )
-        return expired
 
     def _use(self, environment: Environment, rule: Rule) -> Rule | None:
         """Count a matching call against a stored rule; the rule as applied, or None."""
         applied: list[Rule] = []
-        now = self.engine.now()
+        now = self.clock()
 
         def change(old: Any) -> Any:
             if not isinstance(old, Rule) or old.expired(now):
@@ -200,7 +196,7 @@ class Scenarios:
             applied.append(new)
             return None if new.times is not None and new.used >= new.times else new
 
-        self.engine.store.update(environment.id, RULE_KIND, rule.id, change)
+        self.store.update(environment.id, RULE_KIND, rule.id, change)
         return applied[0] if applied else None
 
     def apply(self, call: ActionCall, *, prefer: str | None = None) -> Applied | None:
@@ -214,7 +210,9 @@ class Scenarios:
             InvalidScenario: a bad ``Prefer`` header.
         """
         environment, action = call.environment, call.action
-        one_call = parse_prefer(prefer, engine=self.engine, action=action)
+        one_call = parse_prefer(
+            prefer, registry=self.registry, catalog=self.catalog, now=self.clock(), action=action
+        )
         candidates = ([one_call] if one_call is not None else []) + self.rules(environment)
         delay_ms = 0.0
         answering: Rule | None = None
@@ -245,7 +243,7 @@ class Scenarios:
     def _answer(self, call: ActionCall, rule: Rule, label: str) -> Applied:
         action = call.action
         if rule.kind == "provider_error":
-            if not is_provider_shaped(self.engine.resources.catalog.success_schema(action)):
+            if not is_provider_shaped(self.catalog.success_schema(action)):
                 raise InvalidScenario(
                     f"provider_error applies to -v1 connectors only; {action.key} is not one",
                     field="kind",
@@ -261,8 +259,8 @@ class Scenarios:
         if rule.kind == "rate_limit":
             headers.setdefault("Retry-After", str(rule.retry_after or 0))
         if rule.kind == "credential_expired":
-            self.expire_credential(
-                call.environment, action.connector, call.account, owner=action.owner
+            self.oauth.expire_credential(
+                call.environment.id, action.owner, action.connector, call.account
             )
             body = body or {
                 "error": rule.message(),

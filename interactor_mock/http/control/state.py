@@ -26,46 +26,14 @@ from typing import Any
 
 from flask import Blueprint
 from flask import Response
-from flask import g
-from flask import has_request_context
 from flask import jsonify
 from flask import request
-from flask.blueprints import BlueprintSetupState
 
-from interactor_mock.core.engine import Engine
 from interactor_mock.errors import BadRequest
-from interactor_mock.http.context import EXTENSION
 from interactor_mock.http.context import engine
 from interactor_mock.http.context import json_object
 
 bp = Blueprint("control_state", __name__, url_prefix="/_mock")
-
-PREFER = "Prefer"
-
-
-def _prefer_header() -> str | None:
-    """The current API request's ``Prefer`` header (none outside a request)."""
-    if not has_request_context() or not request.path.startswith("/api/"):
-        return None
-    return request.headers.get(PREFER)
-
-
-def _note_scenario(label: str) -> None:
-    if has_request_context():
-        g.scenario = label
-
-
-def connect(found: Engine) -> None:
-    """Connect an engine's executor to the requests that serve it."""
-    found.executor.prefer_header = _prefer_header
-    found.executor.on_scenario = _note_scenario
-
-
-@bp.record
-def _connect(state: BlueprintSetupState) -> None:
-    found = state.app.extensions.get(EXTENSION)
-    if isinstance(found, Engine):
-        connect(found)
 
 
 @bp.route("/environments/<env_id>/scenarios", methods=["GET", "POST", "DELETE"])
@@ -143,7 +111,7 @@ def resource_items(
 def expire_credential(env_id: str, owner: str, connector: str, account: str) -> Response:
     environment = engine().environments.get(env_id)
     contract = engine().registry.connector(connector, owner)
-    credential = engine().scenarios.expire_credential(
-        environment, contract.name, account, owner=contract.owner
+    credential = engine().oauth.expire_credential(
+        environment.id, contract.owner, contract.name, account
     )
     return jsonify(credential.public(engine().now()))
