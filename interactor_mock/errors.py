@@ -13,6 +13,18 @@ class InteractorMockError(Exception):
     """Root of every exception the package raises."""
 
 
+class UsageError(InteractorMockError, ValueError):
+    """A Python API was called with an argument it cannot take (the message says which)."""
+
+
+class StateError(InteractorMockError, RuntimeError):
+    """A Python API was called when it cannot be (not started, already active, ...)."""
+
+
+class NotPicklable(InteractorMockError, TypeError):
+    """An object tied to threads or sockets cannot be pickled."""
+
+
 class ContractError(InteractorMockError):
     """A contract file is defective; the message names the file and the JSON pointer."""
 

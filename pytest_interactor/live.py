@@ -38,6 +38,8 @@ from interactor_mock.embed.assertions import split_connector
 from interactor_mock.embed.handle import ApiAddress
 from interactor_mock.embed.handle import InteractorMock
 from interactor_mock.embed.server import MockServer
+from interactor_mock.errors import InteractorMockError
+from interactor_mock.errors import UsageError
 from interactor_mock.tooling.record import Exchange
 from interactor_mock.tooling.record import ProxyClient
 from interactor_mock.tooling.record import RecordingProxy
@@ -63,7 +65,7 @@ NO_KEY = f"{ENV_KEY} is not set: live tests against the real Interactor API are 
 _LINE = re.compile(r"^\s*(?P<name>[^=:\s]+)\s*[=:]\s*(?P<account>\S.*?)\s*$")
 
 
-class ContractDrift(AssertionError):
+class ContractDrift(InteractorMockError, AssertionError):
     """The real API answered differently from the contract (the message lists how)."""
 
 
@@ -80,7 +82,7 @@ def parse_accounts(lines: list[str]) -> dict[str, str]:
             continue
         match = _LINE.match(line)
         if match is None:
-            raise ValueError(
+            raise UsageError(
                 f"{ACCOUNTS_INI}: {line.strip()!r} is not 'connector = account' "
                 "(e.g. 'gmail = me@example.com', or '* = me@example.com' for every connector)"
             )

@@ -62,11 +62,6 @@ class Action:
         """The reference ``jsonschema`` validator of the input schema."""
         return self.input_checker.reference
 
-    @property
-    def output_validator(self) -> Draft202012Validator:
-        """The reference ``jsonschema`` validator of the output schema."""
-        return self.output_checker.reference
-
     @functools.cached_property
     def _examples_by_input(self) -> dict[str, Any]:
         return {canonical_input(example["input"]): example for example in self.examples}

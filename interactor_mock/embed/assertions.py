@@ -16,6 +16,7 @@ from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.core.journal import JournalEntry
 from interactor_mock.core.journal import redact
+from interactor_mock.errors import UsageError
 
 if TYPE_CHECKING:
     pass
@@ -78,7 +79,7 @@ class CallAssertions:
         if action not in contract.actions:
             close = difflib.get_close_matches(action, list(contract.actions), n=3)
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-            raise ValueError(f"{contract.key} has no action {action!r}{hint}")
+            raise UsageError(f"{contract.key} has no action {action!r}{hint}")
         return contract.key, action
 
     def assert_called(
@@ -113,7 +114,7 @@ class CallAssertions:
         """
         __tracebackhide__ = True
         if times is not None and times < 0:
-            raise ValueError(f"times must be >= 0, not {times}")
+            raise UsageError(f"times must be >= 0, not {times}")
         key, action = self._action_key(connector, action)
         matches, report = self._match(key, action, account, input)
         if (times is None and matches) or len(matches) == times:
@@ -258,9 +259,9 @@ def split_connector(connector: str, owner: str | None = None) -> tuple[str, str]
     elif len(parts) == 2:
         found_owner, name = parts
         if owner is not None and owner != found_owner:
-            raise ValueError(f"connector {connector!r} is owned by {found_owner!r}, not {owner!r}")
+            raise UsageError(f"connector {connector!r} is owned by {found_owner!r}, not {owner!r}")
     else:
-        raise ValueError(f"connector must be 'name' or 'owner/name', not {connector!r}")
+        raise UsageError(f"connector must be 'name' or 'owner/name', not {connector!r}")
     if not found_owner or not name:
-        raise ValueError(f"connector must be 'name' or 'owner/name', not {connector!r}")
+        raise UsageError(f"connector must be 'name' or 'owner/name', not {connector!r}")
     return found_owner, name

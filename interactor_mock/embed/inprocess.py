@@ -31,6 +31,8 @@ from interactor_mock.config import MockConfig
 from interactor_mock.core.engine import Engine
 from interactor_mock.embed.handle import InteractorMock
 from interactor_mock.embed.handle import ServerSideError
+from interactor_mock.errors import StateError
+from interactor_mock.errors import UsageError
 from interactor_mock.http.app import create_app
 from interactor_mock.http.context import EXTENSION
 
@@ -65,9 +67,9 @@ def normalize_base_url(base_url: str) -> str:
     """
     parts = urlsplit(base_url.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"base_url must be an absolute http or https URL, not {base_url!r}")
+        raise UsageError(f"base_url must be an absolute http or https URL, not {base_url!r}")
     if parts.query or parts.fragment:
-        raise ValueError(f"base_url must not have a query or fragment: {base_url!r}")
+        raise UsageError(f"base_url must not have a query or fragment: {base_url!r}")
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 
@@ -270,7 +272,7 @@ class InProcessMock(ContextDecorator):
         seed: int | None = None,
     ) -> None:
         if app is not None and config is not None:
-            raise ValueError("pass app or config, not both")
+            raise UsageError("pass app or config, not both")
         self.base_url = normalize_base_url(base_url)
         self._app = app
         self._config = config
@@ -298,7 +300,7 @@ class InProcessMock(ContextDecorator):
             RuntimeError: the mock is not active.
         """
         if self._handle is None:
-            raise RuntimeError("interactor_mock.mock() is not active: use it in a with block")
+            raise StateError("interactor_mock.mock() is not active: use it in a with block")
         return self._handle
 
     def start(self, environment: str | None = None) -> InteractorMock:
@@ -308,7 +310,7 @@ class InProcessMock(ContextDecorator):
             RuntimeError: already started.
         """
         if self._responses is not None:
-            raise RuntimeError("this interactor_mock.mock() is already active")
+            raise StateError("this interactor_mock.mock() is already active")
         app = self.app
         engine: Engine = app.extensions[EXTENSION]
         owned = environment is None

@@ -13,6 +13,8 @@ from werkzeug.serving import make_server
 
 from interactor_mock.config import MockConfig
 from interactor_mock.core.engine import Engine
+from interactor_mock.errors import NotPicklable
+from interactor_mock.errors import StateError
 from interactor_mock.http.app import EngineApp
 from interactor_mock.http.app import create_app
 from interactor_mock.http.app import serve
@@ -103,7 +105,7 @@ class MockServer:
             OSError: the port cannot be bound.
         """
         if self.is_running():
-            raise RuntimeError("MockServer is already running")
+            raise StateError("MockServer is already running")
         self._server = make_server(
             self.host,
             self.port,
@@ -152,4 +154,4 @@ class MockServer:
         return f"<MockServer {self.url} {state}>"
 
     def __getstate__(self) -> dict[str, Any]:
-        raise TypeError("MockServer cannot be pickled")
+        raise NotPicklable("MockServer cannot be pickled")

@@ -45,6 +45,7 @@ from interactor_mock.contracts import canonical_json
 from interactor_mock.errors import ContractError
 from interactor_mock.errors import InteractorMockError
 from interactor_mock.errors import NotFound
+from interactor_mock.errors import UsageError
 from interactor_mock.tooling.drift import Difference
 from interactor_mock.tooling.drift import Drift
 from interactor_mock.tooling.drift import compare_response
@@ -255,10 +256,10 @@ class RecordingProxy:
         clock: Callable[[], date] = today,
     ) -> None:
         if inject_key not in ("always", "registered"):
-            raise ValueError(f"inject_key must be 'always' or 'registered', not {inject_key!r}")
+            raise UsageError(f"inject_key must be 'always' or 'registered', not {inject_key!r}")
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"base_url must be an absolute http(s) URL, not {base_url!r}")
+            raise UsageError(f"base_url must be an absolute http(s) URL, not {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
         self.out_dir = out_dir

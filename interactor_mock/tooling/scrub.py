@@ -325,10 +325,6 @@ class Scrubber:
             with self._lock:
                 self._learn(value, self._placeholder("secret", value, "scrubbed-secret-{n}"))
 
-    def is_placeholder(self, text: str) -> bool:
-        """Whether ``text`` is a placeholder this scrubber produced."""
-        return text in self._placeholders
-
     def leaks(self, value: Any) -> list[str]:
         """What in a (scrubbed) value still looks secret, described without the secret.
 

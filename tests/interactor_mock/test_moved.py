@@ -44,3 +44,25 @@ def test_names_imported_from_an_old_path_are_the_new_objects(monkeypatch):
     from interactor_mock.embed.server import MockServer as new
 
     assert MockServer is new
+
+
+def test_importing_the_package_imports_nothing_heavy_until_a_name_is_used():
+    import subprocess
+
+    code = (
+        "import sys, interactor_mock; "
+        "heavy = [m for m in ('flask', 'werkzeug', 'jsonschema', 'faker', 'interactor_mock.core')"
+        " if m in sys.modules]; "
+        "print(heavy); interactor_mock.MockServer; print('flask' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "True"]
+
+
+def test_every_public_name_resolves_and_unknown_ones_raise():
+    import interactor_mock
+
+    for name in interactor_mock.__all__:
+        assert getattr(interactor_mock, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = interactor_mock.nope

@@ -8,6 +8,8 @@ import random
 import string
 from datetime import datetime
 
+from interactor_mock.errors import UsageError
+
 _B32HEX = "0123456789abcdefghijklmnopqrstuv"
 
 
@@ -49,5 +51,5 @@ def decode_token(token: str, prefix: str = "p1:") -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
     if not text.startswith(prefix) or not text[len(prefix) :].isdigit():
-        raise ValueError(f"not a page token: {token!r}")
+        raise UsageError(f"not a page token: {token!r}")
     return int(text[len(prefix) :])

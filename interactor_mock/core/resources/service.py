@@ -41,6 +41,8 @@ from interactor_mock.core.resources.schema import provider_error_output
 from interactor_mock.core.resources.schema import schema_at
 from interactor_mock.errors import ProviderFailure
 from interactor_mock.errors import ResourceNotFound
+from interactor_mock.errors import StateError
+from interactor_mock.errors import UnknownCollection
 from interactor_mock.store import Store
 
 if TYPE_CHECKING:
@@ -96,7 +98,7 @@ class Resources:
         if spec is None:
             operation = self.catalog.operation(call.action)
             if operation is None:
-                raise LookupError(f"{call.action.key} declares no resource")
+                raise UnknownCollection(f"{call.action.key} declares no resource")
             spec = self.catalog.collection(
                 call.action.owner, call.action.connector, operation.collection
             )
@@ -323,7 +325,7 @@ class Resources:
             candidate = make_id(spec.id_style, rng, now)
             if collection.entry(candidate) is None and not collection.is_deleted(candidate):
                 return candidate
-        raise RuntimeError(f"no free id in {collection!r}")  # pragma: no cover
+        raise StateError(f"no free id in {collection!r}")  # pragma: no cover
 
     def execute(
         self, call: ActionCall, *, keep: Keep | None = None, sort_key: SortKey | None = None
@@ -332,7 +334,7 @@ class Resources:
         and ``sort_key`` orders a list's items (coded behaviours pass them)."""
         operation = self.catalog.operation(call.action)
         if operation is None:
-            raise LookupError(f"{call.action.key} declares no resource")
+            raise UnknownCollection(f"{call.action.key} declares no resource")
         collection = self.for_call(call)
         if operation.operation == "list":
             return self._list(call, operation, collection, keep, sort_key)
