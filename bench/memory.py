@@ -114,9 +114,9 @@ def measure_mailbox(count: int) -> dict[str, Any]:
     before = traced_mb()
     engine.seeds.apply(environment, {"accounts": {"alice": {"gmail": {"messages": count}}}})
     seeded = traced_mb()
-    listing, _ = engine.executor.execute(
+    listing = engine.executor.execute(
         environment, registry.action("gmail", "email.list"), "alice", {"maxResults": 500}
-    )
+    ).output
     get = registry.action("gmail", "email.get")
     for message in listing["messages"]:
         engine.executor.execute(environment, get, "alice", {"message_id": message["id"]})
