@@ -40,6 +40,7 @@ File resource (a dict). The grammar and the choices where Drive's documentation 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,7 @@ __all__ = [
     "Compare",
     "DriveQueryError",
     "In",
+    "Lexer",
     "Node",
     "Not",
     "Or",
@@ -258,54 +260,71 @@ class Tokens:
     """Characters examined: at most the query's length (the tokenizer is one pass)."""
 
 
+class Lexer:
+    """The tokens of ``q``, produced on demand in one pass; ``steps`` counts the characters
+    examined so far (each at most once), so a parser that stops early stops the work too."""
+
+    def __init__(self, q: str) -> None:
+        self.q = q
+        self.steps = 0
+
+    def __iter__(self) -> Iterator[Token]:
+        q = self.q
+        i, n = 0, len(q)
+        while i < n:
+            char = q[i]
+            start = i
+            token: Token | None = None
+            if char.isspace():
+                i += 1
+            elif char in "()":
+                token = Token(char, char, i)
+                i += 1
+            elif char == "'":
+                chunks: list[str] = []
+                i += 1
+                while True:
+                    if i >= n:
+                        self.steps += i - start
+                        raise DriveQueryError("unterminated string", query=q, position=start)
+                    char = q[i]
+                    if char == "'":
+                        i += 1
+                        break
+                    if char == "\\":
+                        if i + 1 >= n or q[i + 1] not in "'\\":
+                            self.steps += i - start
+                            raise DriveQueryError("invalid escape", query=q, position=i)
+                        chunks.append(q[i + 1])
+                        i += 2
+                    else:
+                        chunks.append(char)
+                        i += 1
+                token = Token("STRING", "".join(chunks), start)
+            elif char in "=<>!":
+                if q.startswith(("!=", "<=", ">="), i):
+                    i += 2
+                elif char == "!":
+                    raise DriveQueryError("'!' without '='", query=q, position=i)
+                else:
+                    i += 1
+                token = Token("OP", q[start:i], start)
+            elif char.isascii() and (char.isalpha() or char == "_"):
+                while i < n and q[i].isascii() and (q[i].isalnum() or q[i] in "_."):
+                    i += 1
+                token = Token("WORD", q[start:i], start)
+            else:
+                raise DriveQueryError(f"unexpected {char!r}", query=q, position=i)
+            self.steps += i - start
+            if token is not None:
+                yield token
+
+
 def tokenize(q: str) -> Tokens:
     """Split ``q`` into tokens in one pass; raises :class:`DriveQueryError`."""
-    items: list[Token] = []
-    steps = 0
-    i, n = 0, len(q)
-    while i < n:
-        char = q[i]
-        start = i
-        if char.isspace():
-            i += 1
-        elif char in "()":
-            items.append(Token(char, char, i))
-            i += 1
-        elif char == "'":
-            chunks: list[str] = []
-            i += 1
-            while True:
-                if i >= n:
-                    raise DriveQueryError("unterminated string", query=q, position=start)
-                char = q[i]
-                if char == "'":
-                    i += 1
-                    break
-                if char == "\\":
-                    if i + 1 >= n or q[i + 1] not in "'\\":
-                        raise DriveQueryError("invalid escape", query=q, position=i)
-                    chunks.append(q[i + 1])
-                    i += 2
-                else:
-                    chunks.append(char)
-                    i += 1
-            items.append(Token("STRING", "".join(chunks), start))
-        elif char in "=<>!":
-            if q.startswith(("!=", "<=", ">="), i):
-                i += 2
-            elif char == "!":
-                raise DriveQueryError("'!' without '='", query=q, position=i)
-            else:
-                i += 1
-            items.append(Token("OP", q[start:i], start))
-        elif char.isascii() and (char.isalpha() or char == "_"):
-            while i < n and q[i].isascii() and (q[i].isalnum() or q[i] in "_."):
-                i += 1
-            items.append(Token("WORD", q[start:i], start))
-        else:
-            raise DriveQueryError(f"unexpected {char!r}", query=q, position=i)
-        steps += i - start
-    return Tokens(items, steps)
+    lexer = Lexer(q)
+    items = list(lexer)
+    return Tokens(items, lexer.steps)
 
 
 # the parser
@@ -314,8 +333,9 @@ def tokenize(q: str) -> Tokens:
 class _Parser:
     def __init__(self, q: str) -> None:
         self.q = q
-        self.tokens = tokenize(q).items
-        self.index = 0
+        self.lexer = Lexer(q)
+        self.stream = iter(self.lexer)
+        self.ahead: Token | None = next(self.stream, None)
 
     def fail(self, reason: str, position: int | None = None) -> DriveQueryError:
         if position is None:
@@ -324,12 +344,15 @@ class _Parser:
         return DriveQueryError(reason, query=self.q, position=position)
 
     def peek(self) -> Token | None:
-        return self.tokens[self.index] if self.index < len(self.tokens) else None
+        return self.ahead
+
+    def advance(self) -> None:
+        self.ahead = next(self.stream, None)
 
     def keyword(self, word: str) -> bool:
         token = self.peek()
         if token is not None and token.kind == "WORD" and token.text.lower() == word:
-            self.index += 1
+            self.advance()
             return True
         return False
 
@@ -337,11 +360,11 @@ class _Parser:
         token = self.peek()
         if token is None:
             raise self.fail(f"the query ends where {wanted} is wanted")
-        self.index += 1
+        self.advance()
         return token
 
     def query(self) -> Node | None:
-        if not self.tokens:
+        if self.ahead is None:
             return None
         node = self.disjunction(0)
         if self.peek() is not None:
@@ -371,7 +394,7 @@ class _Parser:
             closing = self.peek()
             if closing is None or closing.kind != ")":
                 raise self.fail("unbalanced '('", token.position)
-            self.index += 1
+            self.advance()
             return node
         if token.kind == "STRING":
             if not self.keyword("in"):

@@ -74,6 +74,7 @@ __all__ = [
     "MAX_DEPTH",
     "And",
     "GmailQueryError",
+    "Lexer",
     "MessageView",
     "Node",
     "Not",
@@ -416,44 +417,54 @@ class Tokens:
 _DELIMITERS = frozenset('(){}"')
 
 
+class Lexer:
+    """The tokens of ``q``, produced on demand in one pass; ``steps`` counts the characters
+    examined so far (each at most once), so a parser that stops early stops the work too."""
+
+    def __init__(self, q: str) -> None:
+        self.q = q
+        self.steps = 0
+
+    def __iter__(self) -> Iterator[Token]:
+        q = self.q
+        i, n, end = 0, len(q), -1
+        while i < n:
+            char = q[i]
+            start = i
+            if char.isspace():
+                i += 1
+                self.steps += 1
+                continue
+            glued = i == end
+            if char in "(){}":
+                token = Token(char, char, i, glued)
+                i += 1
+            elif char == '"':
+                close = q.find('"', i + 1)
+                if close < 0:
+                    self.steps += n - i
+                    raise GmailQueryError("unterminated quote", query=q, position=i)
+                token = Token("PHRASE", q[i + 1 : close], i, glued)
+                i = close + 1
+            elif char == "-" and i + 1 < n and not q[i + 1].isspace() and q[i + 1] not in ")}":
+                token = Token("-", "-", i, glued)
+                i += 1
+            else:
+                while i < n and not q[i].isspace() and q[i] not in _DELIMITERS:
+                    i += 1
+                text = q[start:i]
+                token = Token(text if text in ("OR", "AND") else "WORD", text, start, glued)
+            self.steps += i - start
+            end = i
+            yield token
+
+
 def tokenize(q: str) -> Tokens:
     """Split ``q`` into tokens in one pass; raises :class:`GmailQueryError` for an unterminated
     quote."""
-    items: list[Token] = []
-    steps = 0
-    i, n, end = 0, len(q), -1
-    while i < n:
-        char = q[i]
-        if char.isspace():
-            i += 1
-            steps += 1
-            continue
-        glued = i == end
-        start = i
-        if char in "(){}":
-            items.append(Token(char, char, i, glued))
-            i += 1
-            steps += 1
-        elif char == '"':
-            close = q.find('"', i + 1)
-            if close < 0:
-                raise GmailQueryError("unterminated quote", query=q, position=i)
-            items.append(Token("PHRASE", q[i + 1 : close], i, glued))
-            steps += close + 1 - i
-            i = close + 1
-        elif char == "-" and i + 1 < n and not q[i + 1].isspace() and q[i + 1] not in ")}":
-            items.append(Token("-", "-", i, glued))
-            i += 1
-            steps += 1
-        else:
-            while i < n and not q[i].isspace() and q[i] not in _DELIMITERS:
-                i += 1
-            steps += i - start
-            text = q[start:i]
-            kind = text if text in ("OR", "AND") else "WORD"
-            items.append(Token(kind, text, start, glued))
-        end = i
-    return Tokens(items, steps)
+    lexer = Lexer(q)
+    items = list(lexer)
+    return Tokens(items, lexer.steps)
 
 
 # the parser
@@ -462,24 +473,25 @@ def tokenize(q: str) -> Tokens:
 class _Parser:
     def __init__(self, q: str) -> None:
         self.q = q
-        self.tokens = tokenize(q).items
-        self.index = 0
+        self.lexer = Lexer(q)
+        self.stream = iter(self.lexer)
+        self.ahead: Token | None = next(self.stream, None)
 
     def fail(self, reason: str, position: int) -> GmailQueryError:
         return GmailQueryError(reason, query=self.q, position=position)
 
     def peek(self) -> Token | None:
-        return self.tokens[self.index] if self.index < len(self.tokens) else None
+        return self.ahead
 
     def take(self) -> Token:
-        if self.index >= len(self.tokens):
+        token = self.ahead
+        if token is None:
             raise self.fail("the query ends where a term is wanted", len(self.q))
-        token = self.tokens[self.index]
-        self.index += 1
+        self.ahead = next(self.stream, None)
         return token
 
     def query(self) -> Node | None:
-        node = self.conjunction(0, None) if self.tokens else None
+        node = self.conjunction(0, None) if self.ahead is not None else None
         token = self.peek()
         if token is not None:
             raise self.fail(f"unbalanced {token.text!r}", token.position)
