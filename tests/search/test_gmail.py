@@ -174,6 +174,7 @@ def test_each_operator_finds_the_messages_gmail_would(q: str, expected: list[str
         ("older:2026/11/26", ["m2", "m3"]),
         # m1 is at 1795687200 (2026-11-26T10:00Z): epochs just before and after it
         ("after:1795687199", ["m1", "m6"]),
+        ("after:1795687200", ["m1", "m6"]),
         ("after:1795687201", ["m6"]),
         ("before:1795687200", ["m2", "m3"]),
         ("newer_than:1d", ["m6"]),
@@ -453,14 +454,26 @@ FILES = ["plan.pdf", "notes.docx"]
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
 phrases = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=3).map(" ".join)
+# Small pools shared by queries and messages, so that a message often sits on a bound.
+DAYS = [(2025, 3, 9), (2025, 11, 2), (2026, 1, 31), (2026, 7, 1), (2026, 11, 27)]
+EPOCHS = [1_741_500_000, 1_780_000_000, 1_795_687_200]
 dates = st.builds(
-    lambda y, m, d, sep: f"{y}{sep}{m:02d}{sep}{d:02d}",
+    lambda day, sep: sep.join(f"{part:02d}" for part in day), st.sampled_from(DAYS), st.just("/")
+) | st.builds(
+    lambda y, m, d, sep: f"{y}{sep}{m}{sep}{d:02d}",
     st.integers(2024, 2027),
     st.integers(1, 12),
     st.integers(1, 28),
     st.sampled_from("/-"),
 )
-epochs = st.integers(1_700_000_000, 1_830_000_000).map(str)
+epochs = st.sampled_from(EPOCHS).map(str) | st.integers(1_700_000_000, 1_830_000_000).map(str)
+moments = st.one_of(
+    st.datetimes(
+        min_value=datetime(2023, 1, 1), max_value=datetime(2028, 1, 1), timezones=st.just(UTC)
+    ),
+    st.sampled_from(DAYS).map(lambda d: datetime(*d, tzinfo=ZoneInfo("America/Los_Angeles"))),
+    st.sampled_from(EPOCHS).map(lambda e: datetime.fromtimestamp(e, UTC)),
+)
 periods = st.builds(lambda n, u: f"{n}{u}", st.integers(0, 40), st.sampled_from("dmy"))
 
 terms = st.one_of(
@@ -495,7 +508,10 @@ trees = st.recursive(
     ),
     max_leaves=8,
 )
-texts = st.lists(st.sampled_from([*VOCAB, "the", "q3"]), max_size=6).map(" ".join)
+# words that contain the vocabulary's words, so that substring matching would be caught
+texts = st.lists(
+    st.sampled_from([*VOCAB, "the", "q3", "planning", "replan", "reviews"]), max_size=6
+).map(" ".join)
 views = st.builds(
     MessageView,
     sender=st.sampled_from(ADDRESSES),
@@ -506,9 +522,7 @@ views = st.builds(
     body=texts,
     snippet=texts,
     label_ids=st.frozensets(st.sampled_from([*LABELS, *USER_LABELS])),
-    internal_date=st.datetimes(
-        min_value=datetime(2023, 1, 1), max_value=datetime(2028, 1, 1), timezones=st.just(UTC)
-    ),
+    internal_date=moments,
     attachments=st.lists(st.sampled_from(FILES), max_size=2, unique=True).map(tuple),
 ).map(
     lambda v: MessageView(
@@ -520,7 +534,7 @@ views = st.builds(
 )
 nows = st.datetimes(
     min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
-)
+) | st.sampled_from([at(2026, 3, 31, 12), at(2024, 2, 29, 8), at(2025, 5, 31), at(2026, 12, 31)])
 
 
 def _has_words(text: str, value: str) -> bool:
@@ -632,3 +646,16 @@ def test_listing_hides_trash_and_spam_unless_the_query_or_the_flag_lifts_them(
     hidden = bool(view.label_ids & ({"TRASH", "SPAM"} - lifts))
     expected = not hidden and model(tree, view, now)
     assert gmail.listed(query, view, now, include_spam_trash=include) is expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(nows, periods, st.integers(-2, 2))
+def test_periods_put_a_message_on_the_cutoff_among_the_newer(now, period, minutes) -> None:
+    amount, unit = int(period[:-1]), period[-1]
+    if unit == "d":
+        cutoff = now - timedelta(days=amount)
+    else:
+        cutoff = _months_back(now, amount * (12 if unit == "y" else 1))
+    view = MessageView(internal_date=cutoff + timedelta(minutes=minutes))
+    assert gmail.parse(f"newer_than:{period}").matches(view, now) is (minutes >= 0)
+    assert gmail.parse(f"older_than:{period}").matches(view, now) is (minutes < 0)
