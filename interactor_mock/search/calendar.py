@@ -127,9 +127,12 @@ def event_bounds(
     if start is None:
         return None
     end = _point(event.get("end"), time_zone)
-    if end is None:
+    if end is not None:
+        return start[0], end[0]
+    try:
         return start[0], start[0] + (timedelta(days=1) if start[1] else timedelta(0))
-    return start[0], end[0]
+    except OverflowError:  # an all-day event on 9999-12-31
+        return start[0], start[0]
 
 
 def matches_text(event: Mapping[str, Any], q: str) -> bool:
@@ -182,19 +185,24 @@ def recurrence_rule(event: Mapping[str, Any]) -> dict[str, str] | None:
             return None
     except ValueError:
         return None
-    if "UNTIL" in parts and _UNTIL.fullmatch(parts["UNTIL"]) is None:
-        return None
+    if "UNTIL" in parts:
+        try:
+            _until(parts["UNTIL"], timezone.utc)
+        except (ValueError, OverflowError):
+            return None
     return parts
 
 
 def _until(text: str, zone: tzinfo) -> datetime:
     match = _UNTIL.fullmatch(text)
-    assert match is not None  # checked by recurrence_rule
+    if match is None:
+        raise ValueError(f"{text!r} is not a date or a date-time")
     year, month, day, hour, minute, second, utc = match.groups()
     moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
     moment = moment.replace(second=int(second or 0))
     if hour is None:  # a date: the whole day is included
-        return moment.replace(tzinfo=zone) + timedelta(days=1) - timedelta(microseconds=1)
+        last = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
+        return last.replace(tzinfo=zone)
     return moment.replace(tzinfo=timezone.utc if utc else zone)
 
 
@@ -207,13 +215,19 @@ def _starts(
     first, all_day = start
     own = first.tzinfo or zone
     local = zone if all_day else _zone((event.get("start") or {}).get("timeZone"), own)
-    first = first.astimezone(local)
+    try:
+        first = first.astimezone(local)
+        until = _until(rule["UNTIL"], local) if "UNTIL" in rule else None
+    except OverflowError:  # at the ends of the calendar
+        return
     step = int(rule.get("INTERVAL", "1")) * (7 if rule["FREQ"].upper() == "WEEKLY" else 1)
     count = int(rule["COUNT"]) if "COUNT" in rule else None
-    until = _until(rule["UNTIL"], local) if "UNTIL" in rule else None
     total = min(count, limit) if count is not None else limit
     for index in range(total):
-        moment = first + timedelta(days=index * step)  # wall-clock arithmetic in ``local``
+        try:
+            moment = first + timedelta(days=index * step)  # wall-clock arithmetic in ``local``
+        except OverflowError:  # past the year 9999
+            return
         if until is not None and moment > until:
             return
         yield moment, all_day
@@ -249,20 +263,27 @@ def expand(
         yield dict(event)
         return
     duration = bounds[1] - bounds[0]
-    original = event.get("start") or {}
     for moment, all_day in _starts(event, rule, time_zone, limit):
         if time_max is not None and moment >= time_max:
             return
-        instance = {k: v for k, v in event.items() if k != "recurrence"}
-        end = moment + duration
-        if all_day:
-            end = moment + timedelta(days=max(duration.days, 0))
-        instance["id"] = f"{event.get('id', '')}_{_stamp(moment, all_day)}"
-        instance["recurringEventId"] = event.get("id", "")
-        instance["originalStartTime"] = _shifted(original, moment, all_day)
-        instance["start"] = _shifted(original, moment, all_day)
-        instance["end"] = _shifted(event.get("end") or original, end, all_day)
-        yield instance
+        try:
+            yield _instance(event, moment, all_day, duration)
+        except OverflowError:  # an instance past the year 9999 (or before the year 1, in UTC)
+            return
+
+
+def _instance(
+    event: Mapping[str, Any], moment: datetime, all_day: bool, duration: timedelta
+) -> dict[str, Any]:
+    original = event.get("start") or {}
+    end = moment + (timedelta(days=max(duration.days, 0)) if all_day else duration)
+    instance = {k: v for k, v in event.items() if k != "recurrence"}
+    instance["id"] = f"{event.get('id', '')}_{_stamp(moment, all_day)}"
+    instance["recurringEventId"] = event.get("id", "")
+    instance["originalStartTime"] = _shifted(original, moment, all_day)
+    instance["start"] = _shifted(original, moment, all_day)
+    instance["end"] = _shifted(event.get("end") or original, end, all_day)
+    return instance
 
 
 # the request

@@ -6,6 +6,7 @@ How a behaviour uses it::
     view = gmail.view_from_gmail_message(message, label_names=names_by_id)
     shown = gmail.listed(query, view, engine.now(),
                          include_spam_trash=bool(call.input.get("includeSpamTrash")))
+    # threads.list: gmail.thread_listed(query, views_of_the_thread, now, ...)
 
 ``parse`` runs in time linear in the query (one pass of a hand-written tokenizer, then a
 recursive-descent parser whose nesting is bounded by :data:`MAX_DEPTH`); ``Query.matches`` is
@@ -54,6 +55,7 @@ import email.policy
 import email.utils
 import html
 import re
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -85,6 +87,7 @@ __all__ = [
     "listed",
     "parse",
     "render",
+    "thread_listed",
     "tokenize",
     "view_from_gmail_message",
 ]
@@ -123,6 +126,8 @@ except Exception:  # pragma: no cover - a Python without time-zone data
     PACIFIC = timezone(timedelta(hours=-8), "PST")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_FIRST = datetime.min.replace(tzinfo=timezone.utc)
+_LAST = datetime.max.replace(tzinfo=timezone.utc)
 
 WORD_OPERATORS = frozenset({"from", "to", "cc", "bcc", "subject", "filename"})
 DATE_OPERATORS = frozenset({"after", "before", "newer", "older"})
@@ -181,7 +186,10 @@ class MessageView:
         """``internal_date`` as an aware datetime."""
         if isinstance(self.internal_date, datetime):
             return self.internal_date
-        return _EPOCH + timedelta(milliseconds=self.internal_date)
+        try:
+            return _EPOCH + timedelta(milliseconds=self.internal_date)
+        except OverflowError:
+            return _LAST if self.internal_date > 0 else _FIRST
 
 
 # the syntax tree
@@ -348,6 +356,18 @@ def listed(
     return not (view.label_ids & hidden) and query.matches(view, now)
 
 
+def thread_listed(
+    query: Query,
+    views: Iterable[MessageView],
+    now: datetime,
+    *,
+    include_spam_trash: bool = False,
+) -> bool:
+    """Whether ``threads.list`` shows a thread: one of its messages is listed (inferred, as
+    Gmail's web search shows threads)."""
+    return any(listed(query, v, now, include_spam_trash=include_spam_trash) for v in views)
+
+
 # values
 
 
@@ -367,7 +387,10 @@ def _compare(after: bool, moment: datetime, bound: datetime) -> bool:
 
 def _date_bound(value: str) -> datetime:
     if value.isdigit() and value.isascii():
-        return _EPOCH + timedelta(seconds=int(value))
+        try:
+            return _EPOCH + timedelta(seconds=int(value))
+        except OverflowError:
+            raise ValueError(f"{value!r} is out of range") from None
     match = _DATE.fullmatch(value)
     if match is None:
         raise ValueError(f"{value!r} is not a date (YYYY/MM/DD, YYYY-MM-DD or epoch seconds)")
@@ -384,12 +407,15 @@ def _relative(value: str, now: datetime) -> datetime:
         raise ValueError(f"{value!r} is not a period (a number and d, m or y)")
     amount, unit = int(match.group(1)), match.group(2).lower()
     if unit == "d":
-        return now - timedelta(days=amount)
+        try:
+            return now - timedelta(days=amount)
+        except OverflowError:
+            return _FIRST
     months = amount * (12 if unit == "y" else 1)
     total = now.year * 12 + (now.month - 1) - months
     year, month = divmod(total, 12)
     if year < 1:
-        return datetime.min.replace(tzinfo=timezone.utc)
+        return _FIRST
     day = min(now.day, calendar.monthrange(year, month + 1)[1])
     return now.replace(year=year, month=month + 1, day=day)
 

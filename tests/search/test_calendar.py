@@ -420,3 +420,97 @@ def test_expansion_agrees_with_stepping_the_start(freq, interval, stop, hour, wh
     else:
         assert [datetime.fromisoformat(e["start"]["dateTime"]) for e in got] == starts
         assert [e["id"] for e in got] == [f"r_{s.strftime('%Y%m%dT%H%M%SZ')}" for s in starts]
+
+
+EDGE_TIMES = [
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-01:00",
+    "2026-01-01T00:00:00",
+    "2026-13-01T00:00:00Z",
+    "soon",
+    "2026-01-01T08:00:00Z",
+]
+EDGE_DATES = ["0001-01-01", "9999-12-31", "2026-02-29", "2026-01-01", "x"]
+EDGE_RULES = [
+    "RRULE:FREQ=DAILY;INTERVAL=99999999",
+    "RRULE:FREQ=WEEKLY;COUNT=999999999",
+    "RRULE:FREQ=DAILY;UNTIL=99991231",
+    "RRULE:FREQ=DAILY;UNTIL=00000101",
+    "RRULE:FREQ=DAILY;UNTIL=99991231T235959Z",
+    "RRULE:FREQ=WEEKLY;INTERVAL=0",
+    "RRULE:",
+    "EXDATE:20260101",
+]
+points = st.one_of(
+    st.builds(
+        lambda t, z: {"dateTime": t, "timeZone": z},
+        st.sampled_from(EDGE_TIMES) | st.text(max_size=8),
+        st.sampled_from(["Europe/Zurich", "Nowhere/City", "", "../x"]),
+    ),
+    st.builds(lambda d: {"date": d}, st.sampled_from(EDGE_DATES) | st.text(max_size=8)),
+    st.none(),
+    st.integers(),
+)
+odd_events = st.lists(
+    st.fixed_dictionaries(
+        {"id": st.text(max_size=3)},
+        optional={
+            "start": points,
+            "end": points,
+            "recurrence": st.lists(st.sampled_from(EDGE_RULES) | st.text(max_size=12), max_size=2),
+            "summary": st.text(max_size=8) | st.integers(),
+            "attendees": st.lists(
+                st.fixed_dictionaries({}, optional={"email": st.text(max_size=5)}) | st.none(),
+                max_size=2,
+            ),
+            "updated": st.sampled_from(EDGE_TIMES) | st.none(),
+            "status": st.sampled_from(["cancelled", "confirmed"]),
+        },
+    ),
+    max_size=4,
+)
+odd_params = st.fixed_dictionaries(
+    {},
+    optional={
+        "q": st.text(max_size=8),
+        "timeMin": st.sampled_from(EDGE_TIMES) | st.text(max_size=8),
+        "timeMax": st.sampled_from(EDGE_TIMES) | st.text(max_size=8),
+        "singleEvents": st.booleans() | st.sampled_from(["true", "false", "yes"]),
+        "orderBy": st.sampled_from(["startTime", "updated", "", "x"]),
+        "showDeleted": st.booleans(),
+    },
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(odd_events, odd_params, st.sampled_from([UTC, ZURICH]))
+def test_odd_events_and_parameters_never_fail_other_than_as_calendar_does(
+    items, params, zone
+) -> None:
+    failure = None
+    try:
+        listed = calendar.list_events(items, params, time_zone=zone)
+    except CalendarRequestError as error:
+        failure = error
+        listed = []
+    assert failure is None or failure.provider_body()["error"]["code"] == 400
+    assert len(listed) <= len(items) * calendar.MAX_INSTANCES
+
+
+@pytest.mark.parametrize(
+    ("start", "rule", "expected"),
+    [
+        (
+            {"dateTime": "9999-12-30T23:00:00Z"},
+            "RRULE:FREQ=DAILY;INTERVAL=99999999",
+            ["s_99991230T230000Z"],
+        ),
+        ({"dateTime": "9999-12-31T23:00:00-01:00"}, "RRULE:FREQ=DAILY;COUNT=3", []),
+        ({"dateTime": "0001-01-01T00:00:00+01:00"}, "RRULE:FREQ=DAILY;COUNT=2", []),
+        ({"date": "9999-12-31"}, "RRULE:FREQ=DAILY;COUNT=3", ["s_99991231"]),
+        ({"date": "9999-12-30"}, "RRULE:FREQ=WEEKLY;UNTIL=99991231", ["s_99991230"]),
+    ],
+)
+def test_series_at_the_ends_of_the_calendar_stop_instead_of_failing(start, rule, expected) -> None:
+    event = {"id": "s", "start": start, "end": start, "recurrence": [rule]}
+    assert [e["id"] for e in calendar.list_events([event], {"singleEvents": True})] == expected

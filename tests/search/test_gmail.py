@@ -664,3 +664,33 @@ def test_periods_put_a_message_on_the_cutoff_among_the_newer(now, period, minute
     view = MessageView(internal_date=cutoff + timedelta(minutes=minutes))
     assert gmail.parse(f"newer_than:{period}").matches(view, now) is (minutes >= 0)
     assert gmail.parse(f"older_than:{period}").matches(view, now) is (minutes < 0)
+
+
+@pytest.mark.parametrize(
+    ("q", "reason"),
+    [
+        ("after:99999999999999999999", "after: '99999999999999999999' is out of range"),
+        ("before:" + "9" * 5000, "before: " + "Exceeds the limit"),
+    ],
+)
+def test_an_epoch_out_of_range_is_a_query_error(q: str, reason: str) -> None:
+    with pytest.raises(GmailQueryError) as caught:
+        gmail.parse(q)
+    assert caught.value.reason.startswith(reason)
+
+
+def test_periods_and_internal_dates_beyond_the_calendar_are_clamped() -> None:
+    old = MessageView(internal_date=at(1, 1, 2))
+    assert gmail.parse("older_than:999999d").matches(old, NOW) is False
+    assert gmail.parse("newer_than:999999d").matches(old, NOW) is True
+    assert gmail.parse("newer_than:99999y").matches(old, NOW) is True
+    assert MessageView(internal_date=10**20).moment == datetime.max.replace(tzinfo=UTC)
+    assert MessageView(internal_date=-(10**20)).moment == datetime.min.replace(tzinfo=UTC)
+
+
+def test_a_thread_is_listed_when_one_of_its_messages_is() -> None:
+    thread = [MAILBOX["m5"], MAILBOX["m2"]]  # one in the trash, one in the inbox
+    assert gmail.thread_listed(gmail.parse("plan"), thread, NOW) is False
+    assert gmail.thread_listed(gmail.parse("lunch"), thread, NOW) is True
+    assert gmail.thread_listed(gmail.parse("plan"), thread, NOW, include_spam_trash=True) is True
+    assert gmail.thread_listed(gmail.parse(""), [], NOW) is False
