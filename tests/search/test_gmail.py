@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from interactor_mock.behaviours.gmail import build_message
+from interactor_mock.connectors.gmail import build_message
 from interactor_mock.errors import InteractorMockError
 from interactor_mock.search import gmail
 from interactor_mock.search.gmail import And
