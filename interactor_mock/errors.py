@@ -35,6 +35,19 @@ class ContractError(InteractorMockError):
         self.reason = reason
 
 
+class StoreError(InteractorMockError):
+    """A store cannot be used as asked; the message says what was found and what to do."""
+
+
+class IncompatibleStore(StoreError):
+    """A state file or Redis prefix that is not this version's store: another version's
+    format, another application's SQLite file, or another tool's keys under the prefix."""
+
+
+class UnstorableValue(StoreError, TypeError):
+    """A value a JSON store cannot keep as it is (the message names where in the value)."""
+
+
 class HTTPError(InteractorMockError):
     """An error answered over HTTP as ``{"error": message}`` plus optional detail keys."""
 

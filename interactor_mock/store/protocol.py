@@ -1,0 +1,75 @@
+"""What the domain needs from a store: environment-scoped records and bounded logs.
+
+Everything the mock remembers (API keys, credentials, OAuth states and codes, connector
+resources, scenario rules, the journal) lives under an environment id (the *scope*), in a
+*kind* of record. The protocol is small enough that SQLite and Redis implement it with the
+same behaviour as :class:`~interactor_mock.store.MemoryStore`, which the conformance suite
+(``tests/store/test_conformance.py``) checks for all of them.
+
+The persistent stores keep JSON (see :mod:`interactor_mock.store.codec`): what a caller reads
+is a fresh copy, and a value JSON cannot carry as it is is refused with
+:class:`~interactor_mock.errors.UnstorableValue`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from typing import Protocol
+from typing import runtime_checkable
+
+__all__ = ["GLOBAL", "Store"]
+
+#: The scope of records that belong to no environment (the API-key index).
+GLOBAL = ""
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the domain needs from a store. Every method is atomic, across threads and (for
+    the SQLite and Redis stores) across processes."""
+
+    def get(self, scope: str, kind: str, key: str) -> Any | None: ...
+
+    def put(self, scope: str, kind: str, key: str, value: Any) -> None: ...
+
+    def delete(self, scope: str, kind: str, key: str) -> bool:
+        """Remove a record; whether there was one."""
+        ...
+
+    def take(self, scope: str, kind: str, key: str) -> Any | None:
+        """Remove and return a record, so exactly one caller gets it (single-use codes)."""
+        ...
+
+    def update(
+        self, scope: str, kind: str, key: str, change: Callable[[Any | None], Any | None]
+    ) -> Any | None:
+        """Replace a record by ``change(old)`` atomically (``None`` deletes it); the new value.
+
+        ``change`` must be a pure function of ``old``: a store that resolves conflicts
+        optimistically (Redis) calls it again with the newer value when another writer got
+        there first, and keeps only the last call's result.
+        """
+        ...
+
+    def items(self, scope: str, kind: str) -> list[tuple[str, Any]]:
+        """Every ``(key, value)`` of a kind, in no particular order."""
+        ...
+
+    def append(self, scope: str, kind: str, value: Any, *, limit: int) -> None:
+        """Append to a bounded log, dropping the oldest entries beyond ``limit``."""
+        ...
+
+    def log(self, scope: str, kind: str) -> list[Any]:
+        """A log's entries, oldest first."""
+        ...
+
+    def clear_log(self, scope: str, kind: str) -> None: ...
+
+    def drop_scope(self, scope: str, *, keep: tuple[str, ...] = ()) -> None:
+        """Forget every record and log of a scope, except the kinds in ``keep``."""
+        ...
+
+    def scopes(self) -> list[str]:
+        """The scopes other than :data:`GLOBAL` that hold at least one record, sorted."""
+        ...

@@ -1,0 +1,307 @@
+"""A store in one SQLite file, shared by every thread and process on one host.
+
+The file runs in WAL mode (readers never wait for the writer) with a ``busy_timeout``, so
+that writers from several processes queue instead of failing. Plain reads and writes are one
+statement each; ``take``, ``update`` and ``append`` read and write in one ``BEGIN IMMEDIATE``
+transaction, which takes the file's write lock before reading, so no other process can slip
+in between (a single-use code is taken once; a log stays at ``limit`` whatever the number of
+writers).
+
+Durability: ``synchronous=NORMAL`` by default. In WAL mode a commit has been written to the
+WAL file (the operating system's page cache) when it returns, so an acknowledged write
+survives the process being killed (``kill -9``) at any moment; what it does not survive is a
+power cut or kernel crash in the instant after the commit, which would need an ``fsync`` per
+commit (``synchronous=FULL``, ``SqliteStore(path, fsync=True)``), several times slower. A mock
+server's state is worth the first guarantee, not the second.
+
+Threads of one process share one connection behind a lock (a write holds SQLite's lock for
+microseconds, and the GIL serialises the rest anyway); after a ``fork`` the child opens its
+own connection, as SQLite requires.
+
+Values are JSON text (:mod:`interactor_mock.store.codec`). The file records its format: the
+SQLite header's ``application_id`` marks it as interactor-mock's, and the ``meta`` table holds
+the format version, so that another application's database or another version's file is
+refused with :class:`~interactor_mock.errors.IncompatibleStore` instead of being reused.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from interactor_mock.errors import IncompatibleStore
+from interactor_mock.errors import StoreError
+from interactor_mock.store.codec import decode
+from interactor_mock.store.codec import encode
+from interactor_mock.store.protocol import GLOBAL
+
+__all__ = ["APPLICATION_ID", "FORMAT_VERSION", "SqliteStore"]
+
+#: The SQLite header's application id of an interactor-mock state file (ASCII "IMck").
+APPLICATION_ID = 0x494D636B
+#: The layout of tables and values this version reads and writes.
+FORMAT_VERSION = 1
+
+_SCHEMA = (
+    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE records (scope TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,"
+    " value TEXT NOT NULL, PRIMARY KEY (scope, kind, key)) WITHOUT ROWID",
+    "CREATE TABLE logs (scope TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " value TEXT NOT NULL, PRIMARY KEY (scope, kind, seq)) WITHOUT ROWID",
+)
+_TABLES = {"meta", "records", "logs"}
+_INHERITED: list[sqlite3.Connection] = []
+
+
+class SqliteStore:
+    """Records and logs in the SQLite file ``path`` (created on first use).
+
+    Args:
+        path: the state file; its directory must exist.
+        timeout: seconds a writer waits for another process's transaction (``busy_timeout``).
+        fsync: ``synchronous=FULL`` (survive a power cut) instead of ``NORMAL`` (survive a
+            killed process; the default, see the module's documentation).
+
+    Raises:
+        IncompatibleStore: the file is not an interactor-mock state file of this format.
+        StoreError: the file cannot be opened.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0, fsync: bool = False):
+        self.path = Path(path)
+        self.timeout = timeout
+        self.fsync = fsync
+        self._lock = threading.RLock()
+        self._pid = os.getpid()
+        self._db = self._open()
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({str(self.path)!r})"
+
+    # connection
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open the state file {self.path}: {error}") from None
+        try:
+            db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            self._check_format(db)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute(f"PRAGMA synchronous = {'FULL' if self.fsync else 'NORMAL'}")
+        except sqlite3.OperationalError as error:
+            db.close()
+            raise StoreError(f"cannot use the state file {self.path}: {error}") from None
+        except sqlite3.DatabaseError as error:
+            db.close()
+            raise IncompatibleStore(
+                f"{self.path} is not an interactor-mock state file (SQLite says: {error}); "
+                "point the mock at a new file, or move this one away"
+            ) from None
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _check_format(self, db: sqlite3.Connection) -> None:
+        """Make a new file ours, or check that an existing one is ours and of this format."""
+        if self._is_ours(db):
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if not self._is_ours(db):  # still new, now that we hold the write lock
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.executemany(
+                    "INSERT INTO meta VALUES (?, ?)",
+                    [("format", "interactor-mock"), ("version", str(FORMAT_VERSION))],
+                )
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def _is_ours(self, db: sqlite3.Connection) -> bool:
+        """True for a file of this format, False for an empty one; raises for anything else."""
+        (app_id,) = db.execute("PRAGMA application_id").fetchone()
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if app_id == 0 and not tables:
+            return False
+        if app_id != APPLICATION_ID or not tables >= _TABLES:
+            listed = ", ".join(sorted(tables)) or "none"
+            raise IncompatibleStore(
+                f"{self.path} is a SQLite database of another application (application id "
+                f"{app_id:#x}, tables: {listed}); point the mock at a new file instead"
+            )
+        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
+        if meta.get("format") != "interactor-mock" or meta.get("version") != str(FORMAT_VERSION):
+            raise IncompatibleStore(
+                f"{self.path} holds interactor-mock state of format version "
+                f"{meta.get('version', 'unknown')}; this version reads format {FORMAT_VERSION}. "
+                "Use the interactor-mock that wrote it, or start a new file "
+                "(the old one is left as it is)"
+            )
+        return True
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._pid != os.getpid():
+            # Forked: the parent's connection must not be used, nor closed, here (SQLite's
+            # rule), so it is kept aside and this process opens its own.
+            _INHERITED.append(self._db)
+            self._pid = os.getpid()
+            self._lock = threading.RLock()
+            self._db = self._open()
+        return self._db
+
+    def close(self) -> None:
+        """Close the connection (the file stays; a new store can open it again)."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A transaction that holds the file's write lock from its first statement."""
+        db = self.db
+        with self._lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    # records
+
+    def get(self, scope: str, kind: str, key: str) -> Any | None:
+        db = self.db
+        with self._lock:
+            row = db.execute(
+                "SELECT value FROM records WHERE scope = ? AND kind = ? AND key = ?",
+                (scope, kind, key),
+            ).fetchone()
+        return None if row is None else decode(row[0])
+
+    def put(self, scope: str, kind: str, key: str, value: Any) -> None:
+        text = encode(value)
+        db = self.db
+        with self._lock:
+            db.execute(
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", (scope, kind, key, text)
+            )
+
+    def delete(self, scope: str, kind: str, key: str) -> bool:
+        db = self.db
+        with self._lock:
+            cursor = db.execute(
+                "DELETE FROM records WHERE scope = ? AND kind = ? AND key = ?", (scope, kind, key)
+            )
+            return cursor.rowcount > 0
+
+    def take(self, scope: str, kind: str, key: str) -> Any | None:
+        with self._write() as db:
+            row = db.execute(
+                "SELECT value FROM records WHERE scope = ? AND kind = ? AND key = ?",
+                (scope, kind, key),
+            ).fetchone()
+            if row is not None:
+                db.execute(
+                    "DELETE FROM records WHERE scope = ? AND kind = ? AND key = ?",
+                    (scope, kind, key),
+                )
+        return None if row is None else decode(row[0])
+
+    def update(
+        self, scope: str, kind: str, key: str, change: Callable[[Any | None], Any | None]
+    ) -> Any | None:
+        with self._write() as db:
+            row = db.execute(
+                "SELECT value FROM records WHERE scope = ? AND kind = ? AND key = ?",
+                (scope, kind, key),
+            ).fetchone()
+            new = change(None if row is None else decode(row[0]))
+            if new is None:
+                if row is not None:
+                    db.execute(
+                        "DELETE FROM records WHERE scope = ? AND kind = ? AND key = ?",
+                        (scope, kind, key),
+                    )
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+                    (scope, kind, key, encode(new)),
+                )
+        return new
+
+    def items(self, scope: str, kind: str) -> list[tuple[str, Any]]:
+        db = self.db
+        with self._lock:
+            rows = db.execute(
+                "SELECT key, value FROM records WHERE scope = ? AND kind = ?", (scope, kind)
+            ).fetchall()
+        return [(key, decode(value)) for key, value in rows]
+
+    # logs
+
+    def append(self, scope: str, kind: str, value: Any, *, limit: int) -> None:
+        text = encode(value)
+        with self._write() as db:
+            (last,) = db.execute(
+                "SELECT coalesce(max(seq), 0) FROM logs WHERE scope = ? AND kind = ?",
+                (scope, kind),
+            ).fetchone()
+            db.execute("INSERT INTO logs VALUES (?, ?, ?, ?)", (scope, kind, last + 1, text))
+            db.execute(
+                "DELETE FROM logs WHERE scope = ? AND kind = ? AND seq <= ?",
+                (scope, kind, last + 1 - limit),
+            )
+
+    def log(self, scope: str, kind: str) -> list[Any]:
+        db = self.db
+        with self._lock:
+            rows = db.execute(
+                "SELECT value FROM logs WHERE scope = ? AND kind = ? ORDER BY seq", (scope, kind)
+            ).fetchall()
+        return [decode(value) for (value,) in rows]
+
+    def clear_log(self, scope: str, kind: str) -> None:
+        db = self.db
+        with self._lock:
+            db.execute("DELETE FROM logs WHERE scope = ? AND kind = ?", (scope, kind))
+
+    # scopes
+
+    def drop_scope(self, scope: str, *, keep: tuple[str, ...] = ()) -> None:
+        marks = ",".join("?" * len(keep))
+        spared = f" AND kind NOT IN ({marks})" if keep else ""
+        with self._write() as db:
+            for table in ("records", "logs"):
+                db.execute(f"DELETE FROM {table} WHERE scope = ?{spared}", (scope, *keep))
+
+    def scopes(self) -> list[str]:
+        db = self.db
+        with self._lock:
+            rows = db.execute(
+                "SELECT DISTINCT scope FROM records WHERE scope != ? ORDER BY scope", (GLOBAL,)
+            ).fetchall()
+        return [scope for (scope,) in rows]
