@@ -52,23 +52,28 @@ def _why(value: Any, error: Exception | None) -> str:
     )
 
 
-def _first_foreign(value: Any, pointer: str) -> tuple[str, str] | None:
+def _first_foreign(value: Any, pointer: str, path: tuple[int, ...] = ()) -> tuple[str, str] | None:
+    """The pointer and a description of the first place JSON cannot carry as it is."""
     kind = type(value)
     if value is None or kind in (str, int, bool):
         return None
     if kind is float:
         return None if math.isfinite(value) else (pointer, f"is the float {value!r}")
+    if kind in (list, dict) and id(value) in path:
+        return (pointer, "is a container that holds itself (a cycle)")
     if kind is list:
+        inner = (*path, id(value))
         for index, item in enumerate(value):
-            found = _first_foreign(item, f"{pointer}/{index}")
+            found = _first_foreign(item, f"{pointer}/{index}", inner)
             if found is not None:
                 return found
         return None
     if kind is dict:
+        inner = (*path, id(value))
         for key, item in value.items():
             if type(key) is not str:
                 return (pointer, f"has the {type(key).__name__} key {key!r}")
-            found = _first_foreign(item, f"{pointer}/{_escape(key)}")
+            found = _first_foreign(item, f"{pointer}/{_escape(key)}", inner)
             if found is not None:
                 return found
         return None

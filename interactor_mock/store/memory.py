@@ -72,12 +72,12 @@ class MemoryStore:
         self, scope: str, kind: str, key: str, change: Callable[[Any | None], Any | None]
     ) -> Any | None:
         with self._lock:
-            records = self._kind(scope, kind)
-            new = change(self._read(records.get(key)))
-            if new is None:
+            records = self._records.get(scope, {}).get(kind)
+            new = change(self._read(None if records is None else records.get(key)))
+            if new is not None:
+                self._kind(scope, kind)[key] = self._in(new)
+            elif records is not None:
                 records.pop(key, None)
-            else:
-                records[key] = self._in(new)
             return new
 
     def items(self, scope: str, kind: str) -> list[tuple[str, Any]]:
@@ -109,19 +109,19 @@ class MemoryStore:
 
     def drop_scope(self, scope: str, *, keep: tuple[str, ...] = ()) -> None:
         with self._lock:
-            records = self._records.pop(scope, {})
-            kept = {kind: records[kind] for kind in keep if kind in records}
-            if kept:
-                self._records[scope] = kept
-            logs = self._logs.pop(scope, {})
-            kept_logs = {kind: logs[kind] for kind in keep if kind in logs}
-            if kept_logs:
-                self._logs[scope] = kept_logs
+            for held in (self._records, self._logs):
+                kinds = held.get(scope)
+                if kinds is None:
+                    continue
+                for kind in [kind for kind in kinds if kind not in keep]:
+                    del kinds[kind]
+                if not any(kinds.values()):
+                    del held[scope]
 
     def scopes(self) -> list[str]:
         with self._lock:
-            return sorted(
+            return [
                 scope
                 for scope, kinds in self._records.items()
                 if scope != GLOBAL and any(kinds.values())
-            )
+            ]

@@ -67,9 +67,11 @@ class Store(Protocol):
     def clear_log(self, scope: str, kind: str) -> None: ...
 
     def drop_scope(self, scope: str, *, keep: tuple[str, ...] = ()) -> None:
-        """Forget every record and log of a scope, except the kinds in ``keep``."""
+        """Forget every record and log of a scope, except those of the kinds in ``keep``."""
         ...
 
     def scopes(self) -> list[str]:
-        """The scopes other than :data:`GLOBAL` that hold at least one record, sorted."""
+        """The scopes other than :data:`GLOBAL` that hold at least one record, in the order
+        they were first given one (a scope keeps its place until :meth:`drop_scope` leaves
+        it without records)."""
         ...

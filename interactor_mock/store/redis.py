@@ -7,7 +7,8 @@ Every key lives under ``<prefix>:`` (``interactor-mock`` unless told otherwise),
 never reads or clobbers another tool's keys in the same database (format version 1)::
 
     <prefix>:meta                      hash: format, version (written on first use)
-    <prefix>:scopes                    set: the scopes that were given a record
+    <prefix>:scopes                    sorted set: the scopes given a record, by first write
+    <prefix>:seq                       counter: the scores of that sorted set
     <prefix>:k:<scope>                 set: the Redis keys of the scope's kinds
     <prefix>:r:<n>:<scope>:<kind>      hash: key -> JSON value (n: the scope's UTF-8 length,
     <prefix>:l:<n>:<scope>:<kind>      list: a log's JSON entries   which keeps names unique)
@@ -41,49 +42,71 @@ __all__ = ["FORMAT_VERSION", "RedisStore"]
 FORMAT_VERSION = 1
 DEFAULT_PREFIX = "interactor-mock"
 
-# KEYS: the kind's hash, the scopes set, the scope's kinds set.
+# Give a scope its place in the scopes' sorted set (if it has none) and record the kind.
+# KEYS: the kind's hash, the scopes set, the scope's kinds set, the counter. ARGV[6]: scope.
+_REGISTER = """
+if not redis.call('ZSCORE', KEYS[2], ARGV[6]) then
+  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[4]), ARGV[6])
+end
+redis.call('SADD', KEYS[3], KEYS[1])
+"""
+
+# KEYS: as above. ARGV: field, -, -, -, the new JSON, scope.
+_PUT = (
+    """
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[5])
+"""
+    + _REGISTER
+)
+
+# KEYS: as above.
 # ARGV: field, had an old value ("1"/"0"), the old JSON, has a new value, the new JSON, scope.
-_UPDATE = """
+_UPDATE = (
+    """
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if ARGV[2] == '1' then
   if current ~= ARGV[3] then return 0 end
 elseif current then
   return 0
 end
-if ARGV[4] == '1' then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[5])
-  redis.call('SADD', KEYS[2], ARGV[6])
-  redis.call('SADD', KEYS[3], KEYS[1])
-else
+if ARGV[4] ~= '1' then
   redis.call('HDEL', KEYS[1], ARGV[1])
+  return 1
 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[5])
+"""
+    + _REGISTER
+    + """
 return 1
 """
+)
 
-# KEYS: the scope's kinds set, the scopes set. ARGV: the scope, then the keys to keep.
+# KEYS: the scope's kinds set, the scopes set.
+# ARGV: the scope, the record hashes' prefix, then the keys to keep.
 _DROP = """
 local keep = {}
-for i = 2, #ARGV do keep[ARGV[i]] = true end
-local kept = 0
+for i = 3, #ARGV do keep[ARGV[i]] = true end
+local kept, records = 0, 0
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if keep[key] then
     kept = kept + 1
+    if string.sub(key, 1, #ARGV[2]) == ARGV[2] and redis.call('EXISTS', key) == 1 then
+      records = records + 1
+    end
   else
     redis.call('DEL', key)
     redis.call('SREM', KEYS[1], key)
   end
 end
-if kept == 0 then
-  redis.call('DEL', KEYS[1])
-  redis.call('SREM', KEYS[2], ARGV[1])
-end
+if kept == 0 then redis.call('DEL', KEYS[1]) end
+if records == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) end
 return kept
 """
 
 # KEYS: the scopes set. ARGV: the kinds sets' prefix, the record hashes' prefix.
 _SCOPES = """
 local found = {}
-for _, scope in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+for _, scope in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   for _, key in ipairs(redis.call('SMEMBERS', ARGV[1] .. scope)) do
     if string.sub(key, 1, #ARGV[2]) == ARGV[2] and redis.call('EXISTS', key) == 1 then
       table.insert(found, scope)
@@ -125,6 +148,8 @@ class RedisStore:
         self._where = target if isinstance(target, str) else repr(target)
         self._meta = f"{prefix}:meta"
         self._scopes = f"{prefix}:scopes"
+        self._seq = f"{prefix}:seq"
+        self._put = self._r.register_script(_PUT)
         self._update = self._r.register_script(_UPDATE)
         self._drop = self._r.register_script(_DROP)
         self._scopes_script = self._r.register_script(_SCOPES)
@@ -206,12 +231,8 @@ class RedisStore:
 
     def put(self, scope: str, kind: str, key: str, value: Any) -> None:
         text = encode(value)
-        name = self._hash(scope, kind)
-        pipe = self._r.pipeline(transaction=True)
-        pipe.hset(name, key, text)
-        pipe.sadd(self._scopes, scope)
-        pipe.sadd(self._kinds(scope), name)
-        pipe.execute()
+        keys = [self._hash(scope, kind), self._scopes, self._kinds(scope), self._seq]
+        self._put(keys=keys, args=[key, "", "", "", text, scope])
 
     def delete(self, scope: str, kind: str, key: str) -> bool:
         return bool(self._r.hdel(self._hash(scope, kind), key))
@@ -228,7 +249,7 @@ class RedisStore:
         self, scope: str, kind: str, key: str, change: Callable[[Any | None], Any | None]
     ) -> Any | None:
         name = self._hash(scope, kind)
-        keys = [name, self._scopes, self._kinds(scope)]
+        keys = [name, self._scopes, self._kinds(scope), self._seq]
         while True:
             raw = self._r.hget(name, key)
             new = change(None if raw is None else decode(raw))
@@ -274,10 +295,12 @@ class RedisStore:
 
     def drop_scope(self, scope: str, *, keep: tuple[str, ...] = ()) -> None:
         kept = [name(scope, kind) for kind in keep for name in (self._hash, self._list)]
-        self._drop(keys=[self._kinds(scope), self._scopes], args=[scope, *kept])
+        self._drop(
+            keys=[self._kinds(scope), self._scopes], args=[scope, f"{self.prefix}:r:", *kept]
+        )
 
     def scopes(self) -> list[str]:
         found: list[Any] = self._scopes_script(
             keys=[self._scopes], args=[f"{self.prefix}:k:", f"{self.prefix}:r:"]
         )
-        return sorted(name for name in map(_text, found) if name != GLOBAL)
+        return [name for name in map(_text, found) if name != GLOBAL]

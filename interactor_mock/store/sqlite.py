@@ -52,10 +52,11 @@ _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE records (scope TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY (scope, kind, key)) WITHOUT ROWID",
+    "CREATE TABLE scopes (seq INTEGER PRIMARY KEY, scope TEXT NOT NULL UNIQUE)",
     "CREATE TABLE logs (scope TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY (scope, kind, seq)) WITHOUT ROWID",
 )
-_TABLES = {"meta", "records", "logs"}
+_TABLES = {"meta", "records", "scopes", "logs"}
 _INHERITED: list[sqlite3.Connection] = []
 
 
@@ -204,8 +205,8 @@ class SqliteStore:
 
     def put(self, scope: str, kind: str, key: str, value: Any) -> None:
         text = encode(value)
-        db = self.db
-        with self._lock:
+        with self._write() as db:
+            db.execute("INSERT OR IGNORE INTO scopes (scope) VALUES (?)", (scope,))
             db.execute(
                 "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", (scope, kind, key, text)
             )
@@ -247,9 +248,10 @@ class SqliteStore:
                         (scope, kind, key),
                     )
             else:
+                text = encode(new)
+                db.execute("INSERT OR IGNORE INTO scopes (scope) VALUES (?)", (scope,))
                 db.execute(
-                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
-                    (scope, kind, key, encode(new)),
+                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", (scope, kind, key, text)
                 )
         return new
 
@@ -297,11 +299,18 @@ class SqliteStore:
         with self._write() as db:
             for table in ("records", "logs"):
                 db.execute(f"DELETE FROM {table} WHERE scope = ?{spared}", (scope, *keep))
+            db.execute(
+                "DELETE FROM scopes WHERE scope = ?"
+                " AND NOT EXISTS (SELECT 1 FROM records WHERE scope = ?)",
+                (scope, scope),
+            )
 
     def scopes(self) -> list[str]:
         db = self.db
         with self._lock:
             rows = db.execute(
-                "SELECT DISTINCT scope FROM records WHERE scope != ? ORDER BY scope", (GLOBAL,)
+                "SELECT scope FROM scopes AS s WHERE scope != ?"
+                " AND EXISTS (SELECT 1 FROM records AS r WHERE r.scope = s.scope) ORDER BY seq",
+                (GLOBAL,),
             ).fetchall()
         return [scope for (scope,) in rows]

@@ -66,7 +66,7 @@ def test_names_with_separators_do_not_collide(store):
     assert store.get("a:b", "c", "key") == "first"
     assert store.get("a", "b:c", "key") == "second"
     assert store.items("a", "b|c/d e") == [("k:e|y", "third")]
-    assert store.scopes() == ["a", "a:b"]
+    assert store.scopes() == ["a:b", "a"]
 
 
 def test_delete_says_whether_there_was_a_record(store):
@@ -164,14 +164,33 @@ def test_logs_are_separate_and_clear_log_empties_one(store):
 # --- scopes ----------------------------------------------------------------------------------
 
 
-def test_scopes_lists_scopes_with_records_sorted_without_the_global_one(store):
+def test_scopes_lists_scopes_with_records_in_first_write_order_without_the_global_one(store):
     store.put("zeta", "k", "x", 1)
+    store.update("mu", "k", "x", lambda old: 1)
     store.put("alpha", "k", "x", 1)
+    store.put("zeta", "k", "y", 2)
     store.put(GLOBAL, "index", "x", "alpha")
     store.append("logs-only", "journal", 1, limit=5)
+    store.update("nothing", "k", "x", lambda old: None)
     store.put("emptied", "k", "x", 1)
     store.delete("emptied", "k", "x")
-    assert store.scopes() == ["alpha", "zeta"]
+    assert store.scopes() == ["zeta", "mu", "alpha"]
+
+
+def test_a_scope_keeps_its_place_until_it_is_dropped(store):
+    for scope in ("c", "a", "b"):
+        store.put(scope, "environment", "env", scope)
+        store.put(scope, "data", "x", 1)
+    store.drop_scope("c", keep=("environment",))
+    store.delete("a", "data", "x")
+    store.delete("a", "environment", "env")
+    store.put("a", "data", "y", 2)
+    assert store.scopes() == ["c", "a", "b"]
+    store.drop_scope("c")
+    store.drop_scope("a", keep=("journal",))
+    store.put("c", "environment", "env", "again")
+    store.put("a", "environment", "env", "again")
+    assert store.scopes() == ["b", "c", "a"]
 
 
 def test_drop_scope_forgets_records_and_logs_of_that_scope_only(store):
@@ -365,7 +384,7 @@ def assert_bounded_log(log, *, writers, count, limit):
         assert mine == list(range(count - len(mine), count))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def spawn():
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         yield pool
