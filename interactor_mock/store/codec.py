@@ -77,7 +77,7 @@ def _first_foreign(value: Any, pointer: str, path: tuple[int, ...] = ()) -> tupl
             if found is not None:
                 return found
         return None
-    return (pointer, f"is a {kind.__module__}.{kind.__qualname__}")
+    return (pointer, f"is of type {kind.__module__}.{kind.__qualname__}")
 
 
 def _escape(key: str) -> str:

@@ -29,5 +29,5 @@ def test_a_cycle_is_refused():
 
 
 def test_a_tuple_deep_inside_is_named_by_its_pointer():
-    with pytest.raises(UnstorableValue, match=r"at /a/b~0c/1 is a builtins.tuple"):
+    with pytest.raises(UnstorableValue, match=r"at /a/b~0c/1 is of type builtins.tuple"):
         encode({"a": {"b~c": [0, (1, 2)]}})

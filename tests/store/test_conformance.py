@@ -285,22 +285,24 @@ class Thing:
 
 
 NOT_JSON = [
-    pytest.param(("a", "b"), "at / is a builtins.tuple", id="tuple"),
-    pytest.param(Pair(1, 2), "at / is a tests.store.test_conformance.Pair", id="namedtuple"),
+    pytest.param(("a", "b"), "at / is of type builtins.tuple", id="tuple"),
+    pytest.param(Pair(1, 2), "at / is of type tests.store.test_conformance.Pair", id="namedtuple"),
     pytest.param(
-        {"x": [1, Thing("t")]}, "at /x/1 is a tests.store.test_conformance.Thing", id="dataclass"
+        {"x": [1, Thing("t")]},
+        "at /x/1 is of type tests.store.test_conformance.Thing",
+        id="dataclass",
     ),
     pytest.param(
         {"at": datetime(2026, 1, 1, tzinfo=timezone.utc)},
-        "at /at is a datetime.datetime",
+        "at /at is of type datetime.datetime",
         id="datetime",
     ),
     pytest.param(
-        {"deleted": frozenset({"a"})}, "at /deleted is a builtins.frozenset", id="frozenset"
+        {"deleted": frozenset({"a"})}, "at /deleted is of type builtins.frozenset", id="frozenset"
     ),
     pytest.param({"a/b": [math.nan]}, "at /a~1b/0 is the float nan", id="nan"),
     pytest.param({"n": {1: "one"}}, "at /n has the int key 1", id="int key"),
-    pytest.param(b"bytes", "at / is a builtins.bytes", id="bytes"),
+    pytest.param(b"bytes", "at / is of type builtins.bytes", id="bytes"),
 ]
 
 
