@@ -37,6 +37,7 @@ GROUPS = {
     "fixture": "bench.fixture",
     "hypothesis": "bench.hypothesis_cost",
     "memory": "bench.memory",
+    "stores": "bench.stores",
 }
 DEFAULT_JSON = BENCH_DIR / "results" / "latest.json"
 

@@ -2,7 +2,8 @@
 
 Use :func:`redis_server_or_skip` from a fixture; it fails instead of skipping when the ``CI``
 environment variable is set (CI must run the Redis tests), and skips elsewhere when the binary
-is missing. The server keeps nothing on disk (``--save '' --appendonly no``).
+is missing. The server keeps nothing on disk (``--save '' --appendonly no``). The bench uses
+:func:`redis_server` too, so only that helper imports pytest.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 REDIS_SERVER = os.environ.get("REDIS_SERVER", "/usr/bin/redis-server")
 
@@ -78,6 +77,8 @@ def redis_server(directory: Path, *, binary: str) -> Iterator[str]:
 @contextlib.contextmanager
 def redis_server_or_skip(directory: Path) -> Iterator[str]:
     """:func:`redis_server`, or a skip (a failure when ``CI`` is set) without the binary."""
+    import pytest
+
     binary = find_redis_server()
     if binary is None:
         message = f"redis-server is not installed (looked for {REDIS_SERVER} and on PATH)"

@@ -53,8 +53,17 @@ _SCHEMA = (
     "CREATE TABLE records (scope TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY (scope, kind, key)) WITHOUT ROWID",
     "CREATE TABLE scopes (seq INTEGER PRIMARY KEY, scope TEXT NOT NULL UNIQUE)",
+    # A scope's place in ``scopes()`` is taken by its first record, in the same statement.
+    "CREATE TRIGGER scope_of_record AFTER INSERT ON records BEGIN"
+    " INSERT OR IGNORE INTO scopes (scope) VALUES (NEW.scope); END",
     "CREATE TABLE logs (scope TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY (scope, kind, seq)) WITHOUT ROWID",
+)
+# An upsert, not INSERT OR REPLACE: the trigger's OR IGNORE would inherit REPLACE (SQLite's
+# rule), which would give the scope a new place on every write.
+_PUT = (
+    "INSERT INTO records VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (scope, kind, key) DO UPDATE SET value = excluded.value"
 )
 _TABLES = {"meta", "records", "scopes", "logs"}
 _INHERITED: list[sqlite3.Connection] = []
@@ -205,11 +214,9 @@ class SqliteStore:
 
     def put(self, scope: str, kind: str, key: str, value: Any) -> None:
         text = encode(value)
-        with self._write() as db:
-            db.execute("INSERT OR IGNORE INTO scopes (scope) VALUES (?)", (scope,))
-            db.execute(
-                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", (scope, kind, key, text)
-            )
+        db = self.db
+        with self._lock:
+            db.execute(_PUT, (scope, kind, key, text))
 
     def delete(self, scope: str, kind: str, key: str) -> bool:
         db = self.db
@@ -249,10 +256,7 @@ class SqliteStore:
                     )
             else:
                 text = encode(new)
-                db.execute("INSERT OR IGNORE INTO scopes (scope) VALUES (?)", (scope,))
-                db.execute(
-                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", (scope, kind, key, text)
-                )
+                db.execute(_PUT, (scope, kind, key, text))
         return new
 
     def items(self, scope: str, kind: str) -> list[tuple[str, Any]]:
