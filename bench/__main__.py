@@ -38,6 +38,7 @@ GROUPS = {
     "hypothesis": "bench.hypothesis_cost",
     "memory": "bench.memory",
     "stores": "bench.stores",
+    "wsgi-servers": "bench.wsgi_servers",
 }
 DEFAULT_JSON = BENCH_DIR / "results" / "latest.json"
 

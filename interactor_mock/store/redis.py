@@ -183,16 +183,19 @@ class RedisStore:
         if not meta:
             foreign = self._any_key()
             if foreign is not None:
+                meta = self._read_meta()  # another process may have made the store meanwhile
+            if foreign is not None and not meta:
                 raise IncompatibleStore(
                     f"Redis at {self._where} holds keys under {self.prefix}: that "
                     f"interactor-mock did not write (e.g. {foreign!r}); use another prefix "
                     "or database for the mock, or delete those keys"
                 )
-            pipe = self._r.pipeline(transaction=True)
-            pipe.hsetnx(self._meta, "format", "interactor-mock")
-            pipe.hsetnx(self._meta, "version", str(FORMAT_VERSION))
-            pipe.execute()
-            meta = self._read_meta()
+            if not meta:
+                pipe = self._r.pipeline(transaction=True)
+                pipe.hsetnx(self._meta, "format", "interactor-mock")
+                pipe.hsetnx(self._meta, "version", str(FORMAT_VERSION))
+                pipe.execute()
+                meta = self._read_meta()
         if meta.get("format") != "interactor-mock" or meta.get("version") != str(FORMAT_VERSION):
             raise IncompatibleStore(
                 f"Redis at {self._where} holds, under {self.prefix}:, {self._meta} = {meta!r}, "
@@ -201,8 +204,9 @@ class RedisStore:
             )
 
     def _read_meta(self) -> dict[str, str]:
-        if self._r.type(self._meta) not in (b"hash", "hash", b"none", "none"):
-            return {"(not a hash)": _text(self._r.type(self._meta))}
+        kind = _text(self._r.type(self._meta))
+        if kind not in ("hash", "none"):
+            return {"(a Redis value of type)": kind}
         raw: dict[Any, Any] = self._r.hgetall(self._meta)
         return {_text(k): _text(v) for k, v in raw.items()}
 

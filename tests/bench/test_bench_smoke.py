@@ -53,3 +53,16 @@ def test_quick_mode_exits_non_zero_when_a_group_crashes(tmp_path, monkeypatch, c
     assert result["crashes"][0]["group"] == "in-process"
     assert "the bench broke" in result["crashes"][0]["traceback"]
     assert "CRASHED" in capsys.readouterr().out
+
+
+def test_the_store_figures_compare_every_store_with_the_memory_store():
+    from bench import stores
+
+    figures = stores.run(quick=True)
+    names = {f.name for f in figures}
+    assert {"memory (JSON) store put", "SQLite store update", "SQLite store append"} <= names
+    for figure in figures:
+        assert figure.baseline_name == f"MemoryStore {figure.name.rsplit(' ', 1)[1]}"
+        assert figure.ours > 0
+        assert figure.baseline is not None
+        assert figure.baseline > 0

@@ -426,3 +426,15 @@ def test_appends_from_four_processes_keep_the_log_at_its_limit(store_spec, spawn
         assert_bounded_log(store.log("env", "journal"), writers=4, count=150, limit=100)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("store_spec", SHARED_STORES, indirect=True)
+def test_processes_opening_a_new_store_at_once_share_one(store_spec, spawn):
+    # nothing made before the children: they race to create the file (or the prefix's meta)
+    assert spawn.starmap(workers.increment, [(store_spec, 50)] * 4) == [50] * 4
+    store = workers.open_store(store_spec)
+    try:
+        assert store.get("env", "counter", "n") == 200
+        assert store.scopes() == ["env"]
+    finally:
+        store.close()
