@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import redis
 
@@ -122,6 +124,16 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+def _without_secret(url: str) -> str:
+    """The URL as messages may show it: a password in it is replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
 def _glob_escape(text: str) -> str:
     return "".join("\\" + c if c in "*?[]\\" else c for c in text)
 
@@ -145,7 +157,7 @@ class RedisStore:
         self.prefix = prefix
         self._owned = isinstance(target, str)
         self._r: redis.Redis = redis.Redis.from_url(target) if isinstance(target, str) else target
-        self._where = target if isinstance(target, str) else repr(target)
+        self._where = _without_secret(target) if isinstance(target, str) else repr(target)
         self._meta = f"{prefix}:meta"
         self._scopes = f"{prefix}:scopes"
         self._seq = f"{prefix}:seq"

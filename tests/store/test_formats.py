@@ -230,6 +230,18 @@ def test_a_redis_that_cannot_be_reached_is_a_clear_store_error():
         RedisStore(url)
 
 
+def test_a_redis_password_never_appears_in_a_message(redis_url):
+    from interactor_mock.store import RedisStore
+
+    url = f"redis://reader:s3cret-pass@127.0.0.1:{free_port()}/2"
+    with pytest.raises(StoreError) as refused:
+        RedisStore(url)
+    assert "s3cret" not in str(refused.value)
+    assert f"redis://reader:***@127.0.0.1:{url.rsplit(':', 1)[1]}" in str(refused.value)
+    with RedisStore(redis_url, prefix="repr-test") as store:
+        assert repr(store) == f"RedisStore({redis_url!r}, prefix='repr-test')"
+
+
 def test_a_redis_store_uses_a_client_it_is_given_and_leaves_it_open(redis_client, prefix):
     from interactor_mock.store import RedisStore
 
