@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,10 @@ _TABLES = {"meta", "records", "scopes", "logs"}
 _INHERITED: list[sqlite3.Connection] = []
 
 
+class _Locked(StoreError):
+    """Another process held the file while this one opened it (retried by ``_open``)."""
+
+
 class SqliteStore:
     """Records and logs in the SQLite file ``path`` (created on first use).
 
@@ -100,6 +105,24 @@ class SqliteStore:
     # connection
 
     def _open(self) -> sqlite3.Connection:
+        # Opening races with other processes opening (switching a new file to WAL, creating
+        # the tables), and SQLite answers some of those races "database is locked" at once,
+        # without its busy handler (to avoid a deadlock): so opening is retried, in time.
+        deadline = time.monotonic() + self.timeout
+        pause = 0.005
+        while True:
+            try:
+                return self._open_once()
+            except _Locked as locked:
+                if time.monotonic() + pause > deadline:
+                    raise StoreError(
+                        f"cannot use the state file {self.path}: {locked} (for "
+                        f"{self.timeout:g} s; another process holds it)"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
+
+    def _open_once(self) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(
                 self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
@@ -116,6 +139,8 @@ class SqliteStore:
                 self._create(db)
         except sqlite3.OperationalError as error:
             db.close()
+            if "locked" in str(error) or "busy" in str(error):
+                raise _Locked(str(error)) from None
             raise StoreError(f"cannot use the state file {self.path}: {error}") from None
         except sqlite3.DatabaseError as error:
             db.close()
