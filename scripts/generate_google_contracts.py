@@ -181,19 +181,21 @@ class Converter:
         """
         if name not in self.data_types:
             self.data_types[name] = {}  # placeholder: a reference back must not recurse
-            cycle = self._cycles.get(name, frozenset())
-            if cycle:
-                nested = f"{name}Nested"
-                self.data_types[nested] = {}
-                self.data_types[nested] = self.fragment(self.schemas[name], cut=cycle)
-                self.data_types[name] = self._top(name, cycle)
-            else:
-                self.data_types[name] = self.fragment(self.schemas[name])
+            self.data_types[name] = self.described(name)
         return name
 
-    def _top(self, name: str, cycle: frozenset[str]) -> dict[str, Any]:
-        fragment = self.fragment(self.schemas[name], cut=frozenset())
-        return _rename_refs(fragment, {member: f"{member}Nested" for member in cycle})
+    def described(self, name: str) -> dict[str, Any]:
+        """The fragment of the schema ``name`` as its data type has it (not registered)."""
+        cycle = self._cycles.get(name, frozenset())
+        if not cycle:
+            return dict(self.fragment(self.schemas[name]))
+        for member in sorted(cycle):
+            nested = f"{member}Nested"
+            if nested not in self.data_types:
+                self.data_types[nested] = {}
+                self.data_types[nested] = self.fragment(self.schemas[member], cut=cycle)
+        fragment = self.fragment(self.schemas[name])
+        return dict(_rename_refs(fragment, {member: f"{member}Nested" for member in cycle}))
 
 
 def _rename_refs(fragment: Any, names: Mapping[str, str]) -> Any:
@@ -315,7 +317,8 @@ def variables(
     request = method.get("request")
     if request is not None:
         body = converter.schemas[request["$ref"]]
-        described = merge(converter.fragment(body), data_type_patches.get(request["$ref"], {}))
+        patch = data_type_patches.get(request["$ref"], {})
+        described = merge(converter.described(request["$ref"]), patch)
         taken = {variable["title"] for variable in found}
         for name, spec in body.get("properties", {}).items():
             if name in taken:
@@ -578,7 +581,8 @@ def main(argv: list[str] | None = None) -> int:
             changed.append(path)
             if not args.check:
                 path.write_text(text, encoding="utf-8")
-        print(f"{name}: {len(contract['actions'])} actions{' (changed)' if current != text else ''}")
+        state = " (changed)" if current != text else ""
+        print(f"{name}: {len(contract['actions'])} actions{state}")
     if args.check and changed:
         print("out of date: " + ", ".join(map(str, changed)), file=sys.stderr)
         return 1
