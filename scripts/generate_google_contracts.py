@@ -261,17 +261,21 @@ def _label(description: str) -> str:
     text = _MARKDOWN_LINK.sub(r"\1", description.strip())
     first = _SENTENCE_END.split(text, maxsplit=1)[0].strip().rstrip(".")
     first = first.split("\n", 1)[0].strip()
-    word, _, rest = first.partition(" ")
-    lowered = word.lower()
-    if lowered.endswith("ies"):
-        verb = lowered[:-3] + "y"
-    elif lowered.endswith(("ches", "shes", "sses", "xes")):
-        verb = lowered[:-2]
-    elif lowered.endswith("s") and not lowered.endswith("ss"):
-        verb = lowered[:-1]
-    else:
-        verb = lowered
-    return f"{verb} {rest}".strip() if rest else verb
+    words = first.split(" ")
+    words[0] = words[0][:1].lower() + words[0][1:]
+    # The verb is the first word past adverbs ("Immediately and permanently deletes ...").
+    at = 0
+    while at < len(words) - 1 and (words[at].endswith("ly") or words[at] == "and"):
+        at += 1
+    verb = words[at]
+    if verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif verb.endswith(("ches", "shes", "sses", "xes")):
+        verb = verb[:-2]
+    elif verb.endswith("s") and not verb.endswith("ss"):
+        verb = verb[:-1]
+    words[at] = verb
+    return " ".join(words)
 
 
 # --------------------------------------------------------------------------------------------
