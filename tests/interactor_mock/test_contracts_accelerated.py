@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 
 from interactor_mock.contracts import SchemaChecker
 from interactor_mock.contracts import default_registry
 from interactor_mock.contracts import problems
 from interactor_mock.core.generate import Generator
+from tests.property_budget import budget
 
 pytest.importorskip("jsonschema_rs")
 
@@ -117,21 +117,25 @@ def test_verdicts_agree_on_every_valid_payload_and_each_of_its_mutations(action)
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=ACTION_IDS)
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data())
-def test_verdicts_agree_on_hypothesis_inputs_outputs_and_invalid_inputs(action, data):
+def test_verdicts_agree_on_hypothesis_inputs_outputs_and_invalid_inputs(action):
     from pytest_interactor.strategies import action_inputs
     from pytest_interactor.strategies import action_outputs
     from pytest_interactor.strategies import invalid_action_inputs
 
     registry = default_registry()
-    payload = data.draw(action_inputs(action.connector, action.name, registry=registry))
-    assert_agree(action.input_checker, payload)
-    output = data.draw(action_outputs(action.connector, action.name, registry=registry))
-    assert_agree(action.output_checker, output)
-    bad = data.draw(invalid_action_inputs(action.connector, action.name, registry=registry))
-    assert not action.input_checker.reference.is_valid(bad.payload)
-    assert_agree(action.input_checker, bad.payload)
+
+    @budget(action, 15, suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def check(data):
+        payload = data.draw(action_inputs(action.connector, action.name, registry=registry))
+        assert_agree(action.input_checker, payload)
+        output = data.draw(action_outputs(action.connector, action.name, registry=registry))
+        assert_agree(action.output_checker, output)
+        bad = data.draw(invalid_action_inputs(action.connector, action.name, registry=registry))
+        assert not action.input_checker.reference.is_valid(bad.payload)
+        assert_agree(action.input_checker, bad.payload)
+
+    check()
 
 
 @pytest.mark.parametrize(

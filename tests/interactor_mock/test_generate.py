@@ -6,7 +6,6 @@ import re
 
 import pytest
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 
 from interactor_mock.contracts import FORMAT_CHECKER
@@ -14,17 +13,21 @@ from interactor_mock.contracts import default_registry
 from interactor_mock.core.generate import Generator
 from interactor_mock.core.generate import seed_for
 from interactor_mock.core.generate import words_of
+from tests.property_budget import budget
 
 ACTIONS = [a for c in default_registry() for a in c.actions.values()]
 generator = Generator()
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.key)
-@settings(max_examples=15, deadline=None)
-@given(seed=st.integers(min_value=0, max_value=2**64 - 1))
-def test_generated_output_of_every_action_validates(action, seed):
-    output = generator.generate(action.output_schema, seed=seed)
-    assert action.output_problems(output) == []
+def test_generated_output_of_every_action_validates(action):
+    @budget(action, 15)
+    @given(seed=st.integers(min_value=0, max_value=2**64 - 1))
+    def check(seed):
+        output = generator.generate(action.output_schema, seed=seed)
+        assert action.output_problems(output) == []
+
+    check()
 
 
 def test_same_seed_gives_same_value():

@@ -30,6 +30,7 @@ from pytest_interactor.strategies import action_outputs
 from pytest_interactor.strategies import from_contract
 from pytest_interactor.strategies import from_schema
 from pytest_interactor.strategies import invalid_action_inputs
+from tests.property_budget import budget
 
 FEW = settings(max_examples=25, deadline=None)
 ONE = settings(max_examples=1, deadline=None, database=None)
@@ -589,23 +590,31 @@ SHIPPED = [
 
 
 @pytest.mark.parametrize(("owner", "connector", "action"), SHIPPED)
-@settings(max_examples=15, deadline=None)
-@given(data=st.data())
-def test_every_shipped_action_has_valid_inputs_and_outputs(owner, connector, action, data):
+def test_every_shipped_action_has_valid_inputs_and_outputs(owner, connector, action):
     found = default_registry().action(connector, action, owner)
-    payload = data.draw(action_inputs(connector, action, owner=owner), label="input")
-    output = data.draw(action_outputs(connector, action, owner=owner), label="output")
-    validator(found.input_schema).validate(payload)
-    validator(found.output_schema).validate(output)
+
+    @budget(found, 15)
+    @given(data=st.data())
+    def check(data):
+        payload = data.draw(action_inputs(connector, action, owner=owner), label="input")
+        output = data.draw(action_outputs(connector, action, owner=owner), label="output")
+        validator(found.input_schema).validate(payload)
+        validator(found.output_schema).validate(output)
+
+    check()
 
 
 @pytest.mark.parametrize(("owner", "connector", "action"), SHIPPED)
-@settings(max_examples=10, deadline=None)
-@given(data=st.data())
-def test_every_shipped_action_has_invalid_inputs_naming_their_field(owner, connector, action, data):
+def test_every_shipped_action_has_invalid_inputs_naming_their_field(owner, connector, action):
     found = default_registry().action(connector, action, owner)
-    bad = data.draw(invalid_action_inputs(connector, action, owner=owner))
-    assert reported_fields(found.input_schema, bad.payload) == {bad.field}
+
+    @budget(found, 10)
+    @given(data=st.data())
+    def check(data):
+        bad = data.draw(invalid_action_inputs(connector, action, owner=owner))
+        assert reported_fields(found.input_schema, bad.payload) == {bad.field}
+
+    check()
 
 
 @pytest.mark.parametrize("contract", default_registry().connectors, ids=lambda c: c.name)

@@ -8,12 +8,12 @@ import json
 import hypothesis.strategies as st
 import pytest
 from hypothesis import given
-from hypothesis import settings
 
 from interactor_mock import create_app
 from interactor_mock.contracts import default_registry
 from pytest_interactor.strategies import action_inputs
 from pytest_interactor.strategies import invalid_action_inputs
+from tests.property_budget import budget
 
 ACCOUNT = "alice"
 SHIPPED = [
@@ -69,28 +69,32 @@ def may_not_find(owner, connector, action, response):
 
 
 @pytest.mark.parametrize(("owner", "connector", "action"), SHIPPED)
-@settings(max_examples=15, deadline=None)
-@given(data=st.data())
-def test_every_valid_draw_is_accepted_by_the_mock(mock, owner, connector, action, data):
-    payload = data.draw(action_inputs(connector, action, owner=owner))
-    response = mock.execute(owner, connector, action, payload)
-    if may_not_find(owner, connector, action, response):
-        return
-    assert response.status_code == 200, response.get_json()
-    assert "output" in response.get_json()
+def test_every_valid_draw_is_accepted_by_the_mock(mock, owner, connector, action):
+    @budget(default_registry().action(connector, action, owner), 15)
+    @given(data=st.data())
+    def check(data):
+        payload = data.draw(action_inputs(connector, action, owner=owner))
+        response = mock.execute(owner, connector, action, payload)
+        if may_not_find(owner, connector, action, response):
+            return
+        assert response.status_code == 200, response.get_json()
+        assert "output" in response.get_json()
+
+    check()
 
 
 @pytest.mark.parametrize(("owner", "connector", "action"), SHIPPED)
-@settings(max_examples=15, deadline=None)
-@given(data=st.data())
-def test_every_invalid_draw_is_rejected_with_400_naming_the_field(
-    mock, owner, connector, action, data
-):
-    bad = data.draw(invalid_action_inputs(connector, action, owner=owner))
-    response = mock.execute(owner, connector, action, bad.payload)
-    assert response.status_code == 400, (bad, response.get_json())
-    error = response.get_json()["error"]
-    if bad.kind == "not_an_object":
-        assert "must be a JSON object" in error, (bad, error)
-    else:
-        assert f"/{bad.field}" in error or f"'{bad.field}'" in error, (bad, error)
+def test_every_invalid_draw_is_rejected_with_400_naming_the_field(mock, owner, connector, action):
+    @budget(default_registry().action(connector, action, owner), 15)
+    @given(data=st.data())
+    def check(data):
+        bad = data.draw(invalid_action_inputs(connector, action, owner=owner))
+        response = mock.execute(owner, connector, action, bad.payload)
+        assert response.status_code == 400, (bad, response.get_json())
+        error = response.get_json()["error"]
+        if bad.kind == "not_an_object":
+            assert "must be a JSON object" in error, (bad, error)
+        else:
+            assert f"/{bad.field}" in error or f"'{bad.field}'" in error, (bad, error)
+
+    check()
