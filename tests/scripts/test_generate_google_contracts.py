@@ -215,3 +215,9 @@ def test_the_committed_contracts_are_what_the_script_makes_of_the_documents():
             "python scripts/generate_google_contracts.py (and commit its output, not hand edits)"
         )
         assert json.loads(committed)["name"] == name
+
+
+@pytest.mark.parametrize("name", sorted(gen.CONNECTORS))
+def test_overlays_are_canonical_json(name):
+    text = (gen.OVERLAYS_DIR / f"{name}.json").read_text(encoding="utf-8")
+    assert text == canonical_json(json.loads(text))
