@@ -9,8 +9,8 @@ import pytest
 
 from interactor_mock import create_app
 from interactor_mock.contracts import default_registry
-from interactor_mock.generate import Generator
-from interactor_mock.generate import seed_for
+from interactor_mock.core.generate import Generator
+from interactor_mock.core.generate import seed_for
 
 ACCOUNT = "alice"
 #: Method counts of the discovery documents in google-api-python-client 2.202.0.
