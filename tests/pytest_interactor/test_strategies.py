@@ -21,7 +21,6 @@ from jsonschema import FormatChecker
 
 from interactor_mock.contracts import default_registry
 from interactor_mock.contracts import error_pointer
-from pytest_interactor import strategies
 from pytest_interactor.strategies import INVALID_KINDS
 from pytest_interactor.strategies import InvalidInput
 from pytest_interactor.strategies import accounts
@@ -30,6 +29,8 @@ from pytest_interactor.strategies import action_outputs
 from pytest_interactor.strategies import from_contract
 from pytest_interactor.strategies import from_schema
 from pytest_interactor.strategies import invalid_action_inputs
+from pytest_interactor.strategies._internal import compiler
+from pytest_interactor.strategies._internal import realistic
 from tests.property_budget import budget
 
 FEW = settings(max_examples=25, deadline=None)
@@ -307,13 +308,13 @@ def test_formatted_strings_are_well_formed_beyond_what_jsonschema_checks(
     base64.b64decode(byte, validate=True)
 
 
-@pytest.mark.parametrize("kind", sorted(strategies._REALISTIC))
+@pytest.mark.parametrize("kind", sorted(realistic._REALISTIC))
 @settings(max_examples=50, deadline=None)
 @given(data=st.data())
 def test_realistic_strings_stay_within_their_declared_lengths(kind, data):
-    realistic = strategies._REALISTIC[kind]
-    value = data.draw(realistic.strategy)
-    assert realistic.min_length <= len(value) <= realistic.max_length
+    values = realistic._REALISTIC[kind]
+    value = data.draw(values.strategy)
+    assert values.min_length <= len(value) <= values.max_length
 
 
 def test_an_unsupported_keyword_fails_at_draw_time_naming_it_and_where():
@@ -351,7 +352,7 @@ def test_malformed_schemas_fail_at_draw_time_with_a_clear_message(schema, messag
 
 def test_a_schema_is_compiled_once_and_reused():
     schema = {"type": "object", "properties": {"a": {"type": "string", "title": "cached"}}}
-    assert strategies._compiled(schema) is strategies._compiled(copy.deepcopy(schema))
+    assert compiler._compiled(schema) is compiler._compiled(copy.deepcopy(schema))
 
 
 def test_from_schema_does_not_see_later_changes_to_the_schema():
@@ -394,7 +395,7 @@ def test_fields_named_like_addresses_dates_and_ids_hold_realistic_values(payload
     if "created_at" in payload:
         assert RFC3339.match(payload["created_at"])
     if "labelIds" in payload:
-        assert set(payload["labelIds"]) <= set(strategies._GMAIL_LABELS)
+        assert set(payload["labelIds"]) <= set(realistic._GMAIL_LABELS)
     if "maxResults" in payload:
         assert 1 <= payload["maxResults"] <= 500
     assert payload["subject"].strip()
@@ -444,7 +445,7 @@ def test_outputs_hold_gmail_like_ids(output):
     ],
 )
 def test_property_names_say_what_strings_look_like(name, hint):
-    assert strategies._name_hint(name) == hint
+    assert realistic._name_hint(name) == hint
 
 
 @FEW
@@ -623,3 +624,21 @@ def test_every_shipped_action_has_invalid_inputs_naming_their_field(owner, conne
 def test_from_contract_draws_a_valid_input_for_some_action(contract, data):
     name, payload = data.draw(from_contract(contract.name, owner=contract.owner))
     validator(contract.actions[name].input_schema).validate(payload)
+
+
+def test_the_public_module_exports_the_same_names_as_before_the_split():
+    import pytest_interactor.strategies as public
+
+    assert public.__all__ == [
+        "INVALID_KINDS",
+        "InvalidInput",
+        "InvalidKind",
+        "accounts",
+        "action_inputs",
+        "action_outputs",
+        "from_contract",
+        "from_schema",
+        "invalid_action_inputs",
+    ]
+    assert all(hasattr(public, name) for name in public.__all__)
+    assert public.action_inputs.__module__ == "pytest_interactor.strategies._internal.core"
