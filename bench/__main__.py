@@ -34,6 +34,7 @@ GROUPS = {
     "thread-server": "bench.thread_server",
     "throughput": "bench.throughput",
     "start-up": "bench.startup",
+    "plugin-start-up": "bench.plugin_startup",
     "fixture": "bench.fixture",
     "hypothesis": "bench.hypothesis_cost",
     "memory": "bench.memory",

@@ -170,8 +170,8 @@ def test_a_class_marker_and_a_function_marker_combine(project):
         ("accounts={'gmail': [1]}", "*'gmail' must map to a list of non-empty account names*"),
         (
             "accounts={'gmial': ['alice']}",
-            "*(accounts=...): Connector 'interactor/gmial' not found (known connectors: *"
-            "interactor/gmail*",
+            "*(accounts=...): unknown connector 'gmial' (did you mean 'gmail'?); "
+            "known connectors: interactor/github-v1, *, interactor/gmail, *",
         ),
         (
             "base_url='https://x.test/api/v1'",
