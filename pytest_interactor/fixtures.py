@@ -20,6 +20,7 @@ import dataclasses
 import itertools
 import os
 import re
+import socket
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -195,6 +196,20 @@ class InteractorFactory:
         return _environment_name(f"{current} #{next(self._numbers)}")
 
 
+def _unbindable(listen: options.Listen) -> str | None:
+    """Why the server could not listen there (the OS's words), or ``None`` if it can: asked
+    first, because werkzeug answers a port in use with ``sys.exit(1)`` and a print."""
+    try:
+        infos = socket.getaddrinfo(listen.host, listen.port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 # -- fixtures ------------------------------------------------------------------------------
 
 
@@ -232,19 +247,20 @@ def interactor_server(pytestconfig: pytest.Config, interactor_app: Flask) -> Ite
 
     listen = options.run_settings(pytestconfig).listen
     server = MockServer(listen.host, listen.port, app=interactor_app)
-    try:
-        server.start()
-    except OSError as exc:
+    problem = _unbindable(listen)
+    if problem is None:
+        try:
+            server.start()
+        except (OSError, SystemExit) as exc:  # werkzeug exits on a port in use
+            problem = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
+    if problem is not None:
         hint = ""
         if listen.port:
             hint = (
                 " (set by --interactor-listen or ini interactor_listen; under pytest-xdist "
                 "every worker starts its own server, so a fixed port suits one worker only)"
             )
-        pytest.fail(
-            f"interactor-mock: cannot listen on {listen}: {exc.strerror or exc}{hint}",
-            pytrace=False,
-        )
+        pytest.fail(f"interactor-mock: cannot listen on {listen}: {problem}{hint}", pytrace=False)
     try:
         yield server
     finally:

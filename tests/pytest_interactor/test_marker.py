@@ -197,3 +197,23 @@ def test_a_bad_marker_errors_the_test_with_a_clear_message(project, arguments, m
     result = run(project)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([message.replace("[", "[[]")])
+
+
+@pytest.mark.parametrize(
+    ("connector", "message"),
+    [
+        ("gmial", "unknown connector 'gmial' (did you mean 'gmail'?); known connectors: "),
+        (
+            "acme/slak",
+            "unknown connector 'acme/slak' (did you mean 'interactor/slack'?); known connectors: ",
+        ),
+        ("zzz", "unknown connector 'zzz'; known connectors: "),
+    ],
+)
+def test_an_unknown_connector_message_suggests_the_closest_known_one(connector, message):
+    from pytest_interactor.marker import unknown_connector
+
+    known = ["interactor/slack", "interactor/gmail", "interactor/gmail-v1"]
+    assert unknown_connector(connector, known) == (
+        message + "interactor/gmail, interactor/gmail-v1, interactor/slack"
+    )

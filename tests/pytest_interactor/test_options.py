@@ -1,0 +1,43 @@
+"""What the plugin repeats of the mock's to stay cheap at start-up agrees with the mock, and
+the temporary layout table (``_compat``) resolves every name it lists."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+import interactor_mock
+from interactor_mock.contracts import DEFAULT_OWNER
+from interactor_mock.contracts import default_contracts_dir
+from pytest_interactor import _compat
+from pytest_interactor import options
+
+
+def test_the_default_base_url_and_owner_are_the_mocks():
+    assert options.DEFAULT_BASE_URL == interactor_mock.DEFAULT_BASE_URL
+    assert options.DEFAULT_OWNER == DEFAULT_OWNER
+
+
+def test_the_shipped_contracts_are_found_where_the_mock_finds_them():
+    assert options.shipped_contracts_dir() == default_contracts_dir().resolve()
+
+
+@pytest.mark.parametrize("name", sorted(_compat._WHERE))
+def test_every_name_of_the_layout_table_resolves_to_one_of_its_modules(name):
+    value = getattr(_compat, name)
+    modules = [importlib.import_module(m) for m in _compat._WHERE[name] if _importable(m)]
+    assert any(getattr(module, name, None) is value for module in modules)
+
+
+def test_a_name_outside_the_table_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="has no attribute 'create_app'"):
+        _compat.create_app  # noqa: B018
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError:
+        return False
+    return True
