@@ -42,7 +42,7 @@ _WHERE: dict[str, tuple[str, ...]] = {
         "interactor_mock.handle",
     ),
     "format_server_errors": ("interactor_mock.embed.handle", "interactor_mock.handle"),  # layout:
-    "split_connector": ("interactor_mock.embed.handle", "interactor_mock.handle"),  # layout:
+    "split_connector": ("interactor_mock.embed.assertions", "interactor_mock.handle"),  # layout:
     "normalize_base_url": (
         "interactor_mock.embed.inprocess",  # layout:
         "interactor_mock.inprocess",

@@ -34,13 +34,12 @@ from pytest_interactor._compat import ProxyClient  # layout: interactor_mock.too
 from pytest_interactor._compat import RecordingProxy  # layout: interactor_mock.tooling.record
 from pytest_interactor._compat import Scrubber  # layout: interactor_mock.tooling.scrub
 from pytest_interactor._compat import redact  # layout: interactor_mock.core.journal
-from pytest_interactor._compat import split_connector  # layout: interactor_mock.embed.handle
+from pytest_interactor._compat import split_connector  # layout: interactor_mock.embed.assertions
 from pytest_interactor.live_hooks import ACCOUNTS_INI
 from pytest_interactor.live_hooks import CLIENT_KEY
 from pytest_interactor.live_hooks import ENV_BASE_URL
 from pytest_interactor.live_hooks import ENV_KEY
 from pytest_interactor.live_hooks import NO_KEY
-from pytest_interactor.live_hooks import ContractDrift
 from pytest_interactor.live_hooks import LiveSettings
 from pytest_interactor.live_hooks import live_settings
 from pytest_interactor.live_hooks import parse_accounts
@@ -56,6 +55,10 @@ __all__ = [
     "drift_report",
     "parse_accounts",
 ]
+
+
+class ContractDrift(AssertionError):
+    """The real API answered differently from the contract (the message lists how)."""
 
 
 def drift_report(exchanges: list[Exchange], *, scrubber: Scrubber, record_dir: Path | None) -> str:

@@ -27,7 +27,6 @@ __all__ = [
     "ACCOUNTS_INI",
     "ENV_BASE_URL",
     "ENV_KEY",
-    "ContractDrift",
     "LiveSettings",
     "add_options",
     "check_drift",
@@ -46,10 +45,6 @@ ACCOUNTS_INI = "interactor_live_accounts"
 ANY_CONNECTOR = "*"
 NO_KEY = f"{ENV_KEY} is not set: live tests against the real Interactor API are skipped"
 _LINE = re.compile(r"^\s*(?P<name>[^=:\s]+)\s*[=:]\s*(?P<account>\S.*?)\s*$")
-
-
-class ContractDrift(AssertionError):
-    """The real API answered differently from the contract (the message lists how)."""
 
 
 def parse_accounts(lines: list[str]) -> dict[str, str]:

@@ -152,16 +152,15 @@ def resolve_settings(node: pytest.Item, config: pytest.Config) -> InteractorSett
 def unknown_connector(connector: str, known: Iterable[str]) -> str:
     """``unknown connector 'gmial' (did you mean 'gmail'?); known connectors: ...``.
 
-    ``known`` holds ``owner/name`` keys. The closest one (:mod:`difflib`) is looked for among
-    the keys and among the bare names, so that ``gmial`` and ``interactor/gmial`` both find
-    ``gmail``; it is suggested in the form the caller used.
+    ``known`` holds ``owner/name`` keys. The closest (:mod:`difflib`) is looked for among the
+    bare names, so that ``gmial`` and ``interactor/gmial`` both find ``gmail``; it is
+    suggested in the form the caller used.
     """
     keys = sorted(known)
     by_name = {key.rpartition("/")[2]: key for key in keys}
-    close = difflib.get_close_matches(connector, keys, n=1)
-    if not close:
-        named = difflib.get_close_matches(connector.rpartition("/")[2], list(by_name), n=1)
-        close = [by_name[named[0]]] if named else []
+    # Names, not keys: the owner every key shares would make anything look close.
+    named = difflib.get_close_matches(connector.rpartition("/")[2], list(by_name), n=1)
+    close = [by_name[named[0]]] if named else []
     message = f"unknown connector {connector!r}"
     if close:
         suggestion = close[0] if "/" in connector else close[0].rpartition("/")[2]

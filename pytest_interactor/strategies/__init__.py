@@ -30,6 +30,14 @@ is created.
 
 from __future__ import annotations
 
+try:
+    import hypothesis  # noqa: F401
+except ModuleNotFoundError as exc:  # an optional dependency since the start-up work (issue 13)
+    raise ModuleNotFoundError(
+        "pytest_interactor.strategies needs Hypothesis: pip install 'interactor-mock[strategies]'",
+        name="hypothesis",
+    ) from exc
+
 from pytest_interactor.strategies._internal.core import accounts
 from pytest_interactor.strategies._internal.core import action_inputs
 from pytest_interactor.strategies._internal.core import action_outputs

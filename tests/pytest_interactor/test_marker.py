@@ -208,6 +208,7 @@ def test_a_bad_marker_errors_the_test_with_a_clear_message(project, arguments, m
             "unknown connector 'acme/slak' (did you mean 'interactor/slack'?); known connectors: ",
         ),
         ("zzz", "unknown connector 'zzz'; known connectors: "),
+        ("interactor/zzzzzz", "unknown connector 'interactor/zzzzzz'; known connectors: "),
     ],
 )
 def test_an_unknown_connector_message_suggests_the_closest_known_one(connector, message):

@@ -7,6 +7,8 @@ import base64
 import copy
 import datetime as dt
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -642,3 +644,20 @@ def test_the_public_module_exports_the_same_names_as_before_the_split():
     ]
     assert all(hasattr(public, name) for name in public.__all__)
     assert public.action_inputs.__module__ == "pytest_interactor.strategies._internal.core"
+
+
+def test_without_hypothesis_the_import_error_says_which_extra_to_install():
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "try:\n"
+        "    import pytest_interactor.strategies\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    print(exc.name, '|', exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == (
+        "hypothesis | pytest_interactor.strategies needs Hypothesis: "
+        "pip install 'interactor-mock[strategies]'"
+    )
