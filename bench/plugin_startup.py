@@ -84,11 +84,36 @@ def measure(root: Path, rounds: int) -> dict[str, list[float]]:
     return times
 
 
+_IMPORT = (
+    "import time, pytest\n"
+    "started = time.perf_counter()\n"
+    "import pytest_interactor.plugin\n"
+    "print(time.perf_counter() - started)\n"
+)
+
+
+def import_seconds(rounds: int) -> list[float]:
+    """Seconds to import the plugin module in a fresh interpreter that has pytest loaded
+    (the part of the share that is ours alone, without process start-up noise)."""
+    found = []
+    for _ in range(rounds):
+        done = subprocess.run(
+            [python(), "-c", _IMPORT],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        found.append(float(done.stdout.strip()))
+    return found
+
+
 def _share(times: dict[str, list[float]], name: str) -> list[float]:
     return [(a - b) * 1000 for a, b in zip(times[name], times["baseline"], strict=True)]
 
 
-def figures(times: dict[str, list[float]]) -> list[Figure]:
+def figures(times: dict[str, list[float]], imports: list[float]) -> list[Figure]:
     rounds = len(times["baseline"])
     base_ms = median(times["baseline"]) * 1000
     ours_share = _share(times, "ours")
@@ -117,6 +142,18 @@ def figures(times: dict[str, list[float]]) -> list[Figure]:
             samples={"ours": times["ours"], "baseline": times["baseline"]},
         ),
     ]
+    result.append(
+        Figure(
+            group=GROUP,
+            name="import pytest_interactor.plugin (pytest already imported)",
+            ours=median(imports) * 1000,
+            unit="ms",
+            target=Target("info", 0),
+            runs=len(imports),
+            notes="in a fresh interpreter each time",
+            samples={"ours": [s * 1000 for s in imports]},
+        )
+    )
     for name, label, switch in (
         ("faker", "Faker's pytest plugin", "-p no:faker"),
         ("hypothesis", "Hypothesis' pytest plugin", "-p no:hypothesispytest"),
@@ -142,7 +179,8 @@ def run(quick: bool = False) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="bench-plugin-start-") as tmp:
         root = Path(tmp)
         write_project(root)
-        return figures(measure(root, 2 if quick else 11))
+        rounds = 2 if quick else 11
+        return figures(measure(root, rounds), import_seconds(rounds))
 
 
 if __name__ == "__main__":
