@@ -2,7 +2,7 @@
 ``pytest --co`` of a project that does not use interactor-mock.
 
 The project is one trivial test file in a temporary directory. Each round runs, in a rotating
-order, ``python -m pytest --co -q`` with:
+order, ``python -m pytest --co`` (report header included, as users see it) with:
 
 - ours: the interactor plugin on, Faker's and Hypothesis' plugins off;
 - baseline: the same with ``-p no:interactor``;
@@ -56,8 +56,8 @@ def _env() -> dict[str, str]:
 
 
 def collect_seconds(root: Path, extra: tuple[str, ...]) -> float:
-    """Wall seconds of one ``pytest --co -q`` of the project, from spawning to exit."""
-    command = [python(), "-m", "pytest", "--co", "-q", *ALWAYS, *extra]
+    """Wall seconds of one ``pytest --co`` of the project, from spawning to exit."""
+    command = [python(), "-m", "pytest", "--co", *ALWAYS, *extra]
     started = time.perf_counter()
     completed = subprocess.run(
         command, cwd=root, env=_env(), capture_output=True, text=True, timeout=120

@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # the old layout, which this branch type-checks against
     from interactor_mock.scrub import Scrubber as Scrubber
     from interactor_mock.web.common import EXTENSION as EXTENSION
 
+    UsageError = ValueError
+
 #: name -> the modules that may hold it, new layout first (see /work/notes/layout.md).
 _WHERE: dict[str, tuple[str, ...]] = {
     "EXTENSION": ("interactor_mock.http.context", "interactor_mock.web.common"),  # layout:
@@ -54,7 +56,11 @@ _WHERE: dict[str, tuple[str, ...]] = {
     "RecordingProxy": ("interactor_mock.tooling.record", "interactor_mock.recorder"),  # layout:
     "Scrubber": ("interactor_mock.tooling.scrub", "interactor_mock.scrub"),  # layout:
     "json_type": ("interactor_mock.tooling.drift", "interactor_mock.drift"),  # layout:
+    # New in the new layout (bad arguments to a Python API); a ValueError, as on the old one.
+    "UsageError": ("interactor_mock.errors",),  # layout:
 }
+#: What a name is on the old layout when no module has it.
+_OLD_LAYOUT: dict[str, object] = {"UsageError": ValueError}
 
 
 def _missing(error: ModuleNotFoundError, module: str) -> bool:
@@ -78,4 +84,7 @@ def __getattr__(name: str) -> object:
             value: object = getattr(module, name)
             globals()[name] = value
             return value
+    if name in _OLD_LAYOUT:
+        globals()[name] = _OLD_LAYOUT[name]
+        return _OLD_LAYOUT[name]
     raise ImportError(f"{name} is in none of {', '.join(candidates)}")

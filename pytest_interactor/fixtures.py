@@ -178,7 +178,7 @@ class InteractorFactory:
         """A context manager holding a fresh environment.
 
         Raises:
-            pytest_interactor.marker.SettingsError: (a ``ValueError``) a bad keyword value.
+            interactor_mock.errors.UsageError: (a ``ValueError``) a bad keyword value.
         """
         values = {"mode": mode, "accounts": accounts, "seed": seed, "base_url": base_url}
         settings = settings_from(values, self._run, where="interactor_factory")

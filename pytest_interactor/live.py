@@ -26,6 +26,7 @@ import pytest
 from interactor_mock import InteractorMock
 from interactor_mock import MockServer
 from interactor_mock.contracts import ContractRegistry
+from interactor_mock.errors import InteractorMockError
 from pytest_interactor._compat import ApiAddress  # layout: interactor_mock.embed.handle
 from pytest_interactor._compat import CallAssertions  # layout: interactor_mock.embed.assertions
 from pytest_interactor._compat import Exchange  # layout: interactor_mock.tooling.record
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 
-class ContractDrift(AssertionError):
+class ContractDrift(InteractorMockError, AssertionError):
     """The real API answered differently from the contract (the message lists how)."""
 
 

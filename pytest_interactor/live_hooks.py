@@ -60,7 +60,9 @@ def parse_accounts(lines: list[str]) -> dict[str, str]:
             continue
         match = _LINE.match(line)
         if match is None:
-            raise ValueError(
+            from pytest_interactor._compat import UsageError  # layout: interactor_mock.errors
+
+            raise UsageError(
                 f"{ACCOUNTS_INI}: {line.strip()!r} is not 'connector = account' "
                 "(e.g. 'gmail = me@example.com', or '* = me@example.com' for every connector)"
             )

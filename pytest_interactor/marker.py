@@ -23,7 +23,6 @@ __all__ = [
     "MARKER_HELP",
     "MARKER_KEYWORDS",
     "InteractorSettings",
-    "SettingsError",
     "resolve_settings",
     "settings_from",
     "unknown_connector",
@@ -39,11 +38,6 @@ MARKER_HELP = (
     "base_url: the API root intercepted in inprocess mode."
 )
 _WHERE = f"@pytest.mark.{MARKER}"
-
-
-class SettingsError(ValueError):
-    """A keyword of the marker or of ``interactor_factory(...)`` has a bad value (the message
-    names the keyword and what it expects)."""
 
 
 @dataclass(frozen=True)
@@ -78,11 +72,18 @@ def _marker_values(node: pytest.Item) -> dict[str, Any]:
     return values
 
 
+def _bad(message: str) -> ValueError:
+    """The error for a keyword's bad value: the mock's ``UsageError`` (a ``ValueError``)."""
+    from pytest_interactor._compat import UsageError  # layout: interactor_mock.errors
+
+    return UsageError(message)
+
+
 def _accounts(value: Any, where: str) -> dict[str, tuple[str, ...]]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise SettingsError(
+        raise _bad(
             f"{where}(accounts=...) must map connectors to account lists, "
             f"e.g. {{'gmail': ['alice']}}, not {value!r}"
         )
@@ -94,7 +95,7 @@ def _accounts(value: Any, where: str) -> dict[str, tuple[str, ...]]:
             or not isinstance(listed, Iterable)
             or not all(isinstance(n, str) and n for n in listed)
         ):
-            raise SettingsError(
+            raise _bad(
                 f"{where}(accounts=...): {connector!r} must map to a list of "
                 f"non-empty account names, not {names!r}"
             )
@@ -108,17 +109,16 @@ def settings_from(
     """Settings from the marker's (or the factory's) keywords, the run's for the rest.
 
     Raises:
-        SettingsError: a bad value, named with ``where`` (e.g. ``@pytest.mark.interactor``).
+        interactor_mock.errors.UsageError: (a ``ValueError``) a bad value, named with
+            ``where`` (e.g. ``@pytest.mark.interactor``).
     """
     mode = values.get("mode") or run.mode
     if mode not in options.MODES:
-        raise SettingsError(
-            f"{where}(mode=...) must be one of {', '.join(options.MODES)}, not {mode!r}"
-        )
+        raise _bad(f"{where}(mode=...) must be one of {', '.join(options.MODES)}, not {mode!r}")
     base_url = run.base_url
     if values.get("base_url") is not None:
         if mode != "inprocess":
-            raise SettingsError(
+            raise _bad(
                 f"{where}(base_url=...) applies to inprocess mode only (this test "
                 f"runs in {mode} mode): add mode='inprocess'"
             )
@@ -129,10 +129,10 @@ def settings_from(
         try:
             base_url = normalize_base_url(str(values["base_url"]))
         except ValueError as exc:
-            raise SettingsError(f"{where}(base_url=...): {exc}") from None
+            raise _bad(f"{where}(base_url=...): {exc}") from None
     seed = values.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise SettingsError(f"{where}(seed=...) must be an integer, not {seed!r}")
+        raise _bad(f"{where}(seed=...) must be an integer, not {seed!r}")
     return InteractorSettings(
         mode=str(mode),
         base_url=base_url,
@@ -145,7 +145,7 @@ def resolve_settings(node: pytest.Item, config: pytest.Config) -> InteractorSett
     """The ``interactor`` fixture's settings for ``node``: marker, else option, else ini."""
     try:
         return settings_from(_marker_values(node), options.run_settings(config))
-    except SettingsError as exc:
+    except ValueError as exc:
         pytest.fail(str(exc), pytrace=False)
 
 
