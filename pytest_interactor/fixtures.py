@@ -98,7 +98,7 @@ def _environment(
     from interactor_mock import InProcessMock
     from interactor_mock import InteractorMock
     from interactor_mock.errors import UnknownEnvironment
-    from pytest_interactor._compat import EXTENSION  # layout: interactor_mock.http.context
+    from interactor_mock.http.context import EXTENSION
 
     engine = app.extensions[EXTENSION]
     environment = engine.environments.create(name, seed=settings.seed)
@@ -124,9 +124,7 @@ def _environment(
 
 
 def _fail_test(errors: list[dict[str, Any]], environment: str) -> NoReturn:
-    from pytest_interactor._compat import (
-        format_server_errors,  # layout: interactor_mock.embed.handle
-    )
+    from interactor_mock.embed.handle import format_server_errors
 
     pytest.fail(format_server_errors(errors, environment=environment), pytrace=False)
 

@@ -26,16 +26,16 @@ import pytest
 from interactor_mock import InteractorMock
 from interactor_mock import MockServer
 from interactor_mock.contracts import ContractRegistry
+from interactor_mock.core.journal import JournalEntry
+from interactor_mock.core.journal import redact
+from interactor_mock.embed.assertions import CallAssertions
+from interactor_mock.embed.assertions import split_connector
+from interactor_mock.embed.handle import ApiAddress
 from interactor_mock.errors import InteractorMockError
-from pytest_interactor._compat import ApiAddress  # layout: interactor_mock.embed.handle
-from pytest_interactor._compat import CallAssertions  # layout: interactor_mock.embed.assertions
-from pytest_interactor._compat import Exchange  # layout: interactor_mock.tooling.record
-from pytest_interactor._compat import JournalEntry  # layout: interactor_mock.core.journal
-from pytest_interactor._compat import ProxyClient  # layout: interactor_mock.tooling.record
-from pytest_interactor._compat import RecordingProxy  # layout: interactor_mock.tooling.record
-from pytest_interactor._compat import Scrubber  # layout: interactor_mock.tooling.scrub
-from pytest_interactor._compat import redact  # layout: interactor_mock.core.journal
-from pytest_interactor._compat import split_connector  # layout: interactor_mock.embed.assertions
+from interactor_mock.tooling.record import Exchange
+from interactor_mock.tooling.record import ProxyClient
+from interactor_mock.tooling.record import RecordingProxy
+from interactor_mock.tooling.scrub import Scrubber
 from pytest_interactor.live_hooks import ACCOUNTS_INI
 from pytest_interactor.live_hooks import CLIENT_KEY
 from pytest_interactor.live_hooks import ENV_BASE_URL

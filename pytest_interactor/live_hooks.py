@@ -60,7 +60,7 @@ def parse_accounts(lines: list[str]) -> dict[str, str]:
             continue
         match = _LINE.match(line)
         if match is None:
-            from pytest_interactor._compat import UsageError  # layout: interactor_mock.errors
+            from interactor_mock.errors import UsageError
 
             raise UsageError(
                 f"{ACCOUNTS_INI}: {line.strip()!r} is not 'connector = account' "

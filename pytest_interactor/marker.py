@@ -74,7 +74,7 @@ def _marker_values(node: pytest.Item) -> dict[str, Any]:
 
 def _bad(message: str) -> ValueError:
     """The error for a keyword's bad value: the mock's ``UsageError`` (a ``ValueError``)."""
-    from pytest_interactor._compat import UsageError  # layout: interactor_mock.errors
+    from interactor_mock.errors import UsageError
 
     return UsageError(message)
 
@@ -122,9 +122,7 @@ def settings_from(
                 f"{where}(base_url=...) applies to inprocess mode only (this test "
                 f"runs in {mode} mode): add mode='inprocess'"
             )
-        from pytest_interactor._compat import (
-            normalize_base_url,  # layout: interactor_mock.embed.inprocess
-        )
+        from interactor_mock.embed.inprocess import normalize_base_url
 
         try:
             base_url = normalize_base_url(str(values["base_url"]))

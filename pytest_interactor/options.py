@@ -88,9 +88,7 @@ def base_url(config: pytest.Config) -> str:
     value, where, _ = _raw(config, "interactor_base_url", "interactor_base_url")
     if not value:
         return DEFAULT_BASE_URL
-    from pytest_interactor._compat import (
-        normalize_base_url,  # layout: interactor_mock.embed.inprocess
-    )
+    from interactor_mock.embed.inprocess import normalize_base_url
 
     try:
         return normalize_base_url(value)

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from interactor_mock.contracts import DEFAULT_OWNER
+from interactor_mock.contracts import Contract
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.core.journal import JournalEntry
 from interactor_mock.core.journal import redact
+from interactor_mock.errors import UnknownConnector
 from interactor_mock.errors import UsageError
 
 if TYPE_CHECKING:
@@ -74,8 +76,7 @@ class CallAssertions:
 
     def _action_key(self, connector: str, action: str) -> tuple[str, str]:
         """``("owner/name", action)``, checked against the contracts so typos fail loudly."""
-        found_owner, name = split_connector(connector)
-        contract = self.contracts.connector(name, found_owner)
+        contract = find_connector(self.contracts, connector)
         if action not in contract.actions:
             close = difflib.get_close_matches(action, list(contract.actions), n=3)
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
@@ -265,3 +266,33 @@ def split_connector(connector: str, owner: str | None = None) -> tuple[str, str]
     if not found_owner or not name:
         raise UsageError(f"connector must be 'name' or 'owner/name', not {connector!r}")
     return found_owner, name
+
+
+def find_connector(
+    registry: ContractRegistry, connector: str, owner: str | None = None
+) -> Contract:
+    """The contract of ``"gmail"`` or ``"interactor/gmail"``.
+
+    Raises:
+        UnknownConnector: its message lists the known connectors and suggests the closest one
+            (``did you mean 'gmail'?``), in the form the caller used.
+        UsageError: a malformed connector name.
+    """
+    found_owner, name = split_connector(connector, owner)
+    try:
+        return registry.connector(name, found_owner)
+    except UnknownConnector as exc:
+        known = sorted(exc.extra.get("known_connectors", []))
+        by_name = {key.rpartition("/")[2]: key for key in known}
+        # Names, not keys: the owner every key shares would make anything look close.
+        named = difflib.get_close_matches(name, list(by_name), n=1)
+        close = [by_name[named[0]]] if named else []
+        hint = ""
+        if close:
+            shown = close[0] if "/" in connector else close[0].rpartition("/")[2]
+            hint = f" (did you mean {shown!r}?)"
+        raise UnknownConnector(
+            f"Connector '{found_owner}/{name}' not found{hint}; known connectors: "
+            f"{', '.join(known)}",
+            known_connectors=known,
+        ) from None

@@ -27,6 +27,7 @@ from interactor_mock.core.oauth import Credential
 from interactor_mock.core.scenarios import Rule
 from interactor_mock.core.seed import load_seed_file
 from interactor_mock.embed.assertions import CallAssertions
+from interactor_mock.embed.assertions import find_connector
 from interactor_mock.embed.assertions import split_connector
 from interactor_mock.errors import InteractorMockError
 from interactor_mock.errors import UnknownEnvironment
@@ -159,8 +160,7 @@ class InteractorMock(ApiAddress, CallAssertions):
     # -- set-up verbs --------------------------------------------------------------------
 
     def _contract_key(self, connector: str, owner: str | None) -> tuple[str, str]:
-        found_owner, name = split_connector(connector, owner)
-        contract = self.engine.registry.connector(name, found_owner)
+        contract = find_connector(self.engine.registry, connector, owner)
         return contract.owner, contract.name
 
     def grant(self, connector: str, account: str, *, owner: str | None = None) -> dict[str, Any]:

@@ -70,9 +70,33 @@ def test_grant_with_an_owner_that_contradicts_the_name_is_refused(handle):
         handle.grant("interactor/gmail", "alice", owner="acme")
 
 
-def test_grant_of_an_unknown_connector_names_it(handle):
-    with pytest.raises(UnknownConnector, match="interactor/gmial"):
+def test_grant_of_an_unknown_connector_names_it_suggests_the_closest_and_lists_the_known(handle):
+    with pytest.raises(UnknownConnector) as caught:
         handle.grant("gmial", "alice")
+    known = sorted(c.key for c in handle.contracts)
+    assert str(caught.value) == (
+        "Connector 'interactor/gmial' not found (did you mean 'gmail'?); "
+        f"known connectors: {', '.join(known)}"
+    )
+    assert caught.value.extra == {"known_connectors": known}
+
+
+def test_an_owner_qualified_typo_is_answered_in_the_same_form(handle):
+    with pytest.raises(UnknownConnector, match=r"\(did you mean 'interactor/slack'\?\); known"):
+        handle.revoke("interactor/slak", "alice")
+
+
+def test_a_name_close_to_nothing_gets_the_list_without_a_suggestion(handle):
+    with pytest.raises(UnknownConnector) as caught:
+        handle.grant("zzzzzz", "alice")
+    assert str(caught.value).startswith(
+        "Connector 'interactor/zzzzzz' not found; known connectors: "
+    )
+
+
+def test_assert_called_of_an_unknown_connector_suggests_the_closest(handle):
+    with pytest.raises(UnknownConnector, match=r"did you mean 'gmail'\?"):
+        handle.assert_called("gmial", "email.list")
 
 
 def test_a_call_without_a_grant_gets_account_has_no_tokens(handle):

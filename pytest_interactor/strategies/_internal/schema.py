@@ -160,6 +160,6 @@ def _validator(schema: Json) -> Draft202012Validator:
 def json_type(value: object) -> str:
     """The JSON type name of a value (``integer`` for whole numbers), as the drift checks see
     it (imported on first use: the strategies module imports nothing of the mock's)."""
-    from pytest_interactor._compat import json_type  # layout: interactor_mock.tooling.drift
+    from interactor_mock.tooling.drift import json_type
 
     return json_type(value)
