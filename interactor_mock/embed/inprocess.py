@@ -1,8 +1,10 @@
-"""In-process mode: ``requests`` calls to the base URL go through ``responses`` into the app.
+"""In-process mode: ``requests`` and ``httpx`` calls to the base URL go into the app.
 
-No socket is opened: ``responses`` replaces ``requests``' transport, and one callback hands
-each request to the Flask app as a WSGI call. The same app (and so the same behaviour) runs
-behind the thread server and the standalone server.
+No socket is opened: ``responses`` replaces ``requests``' transport and ``respx`` replaces
+``httpx``'s (sync and async clients alike), and one callback hands each request to the Flask
+app as a WSGI call. The same app (and so the same behaviour) runs behind the thread server and
+the standalone server. ``respx`` is optional (the ``httpx`` extra): without it, ``httpx``
+clients are left alone.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ class _AppRoute(CallbackResponse):
         self._app = app
         self._environ_base = _environ_base(self._origin)
         self._client: Client | None = None
+        self.pattern = pattern
 
     def matches(self, request: PreparedRequest) -> tuple[bool, str]:
         assert isinstance(self.url, re.Pattern)
@@ -103,11 +106,20 @@ class _AppRoute(CallbackResponse):
         return API_ROOT + path[len(self._base_path) :]
 
     def _answer(self, request: PreparedRequest) -> tuple[int, list[tuple[str, str]], bytes]:
-        parts = urlsplit(str(request.url))
-        data = _body_bytes(request.body)
+        return self.call(
+            request.method or "GET",
+            str(request.url),
+            request.headers.items(),
+            _body_bytes(request.body),
+        )
+
+    def call(
+        self, method: str, url: str, headers: Iterable[tuple[Any, Any]], data: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Answer one request (of any client) with the app: status, headers and body."""
+        parts = urlsplit(url)
         path = self._app_path(parts.path)
-        method = request.method or "GET"
-        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _SKIPPED_HEADERS]
+        headers = [(k, v) for k, v in headers if str(k).lower() not in _SKIPPED_HEADERS]
         environ = self._environ(method, path, parts.query, headers, data)
         if environ is None:
             return self._answer_with_client(method, path, parts.query, headers, data)
@@ -257,8 +269,37 @@ def _status_code(status: str) -> int:
         return 0
 
 
+def _start_httpx(route: _AppRoute, passthrough: tuple[str | re.Pattern[str], ...]) -> Any:
+    """Route ``httpx`` calls (sync and async) for the mock's URLs into the app, through a
+    started ``respx`` router; ``None`` when respx is not installed."""
+    try:
+        import httpx
+        import respx
+    except ImportError:
+        return None
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        status, headers, body = route.call(
+            request.method, str(request.url), request.headers.multi_items(), request.read()
+        )
+        # The body is whole and decoded already: no transfer or content coding to undo.
+        kept = [(k, v) for k, v in headers if k.lower() not in ("content-encoding",)]
+        return httpx.Response(status, headers=kept, content=body)
+
+    router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
+    for prefix in passthrough:
+        if isinstance(prefix, re.Pattern):
+            router.route(url__regex=prefix).pass_through()
+        else:
+            router.route(url__startswith=prefix).pass_through()
+    router.route(url__regex=route.pattern).mock(side_effect=answer)
+    router.start()
+    return router
+
+
 class InProcessMock(ContextDecorator):
-    """Route ``requests`` calls for ``base_url`` into a mock app; see :func:`mock`."""
+    """Route ``requests`` and ``httpx`` calls for ``base_url`` into a mock app; see
+    :func:`mock`."""
 
     def __init__(
         self,
@@ -281,6 +322,7 @@ class InProcessMock(ContextDecorator):
         self.name = name
         self.seed = seed
         self._responses: RequestsMock | None = None
+        self._httpx: Any = None  # a started respx router, when respx is installed
         self._route: _AppRoute | None = None
         self._handle: InteractorMock | None = None
         self._owned = False
@@ -326,6 +368,7 @@ class InProcessMock(ContextDecorator):
         responses.add(self._route)
         responses.start()
         self._responses = responses
+        self._httpx = _start_httpx(self._route, self.passthrough)
         self._owned = owned
         self._handle = InteractorMock(
             app, environment, base_url=self.base_url, mode="inprocess", responses=responses
@@ -348,8 +391,11 @@ class InProcessMock(ContextDecorator):
         if responses is None or handle is None:
             return
         self._responses = self._handle = None
+        router, self._httpx = self._httpx, None
         errors: list[dict[str, Any]] = []
         try:
+            if router is not None:
+                router.stop(quiet=True)
             if self._route is not None:
                 # The mock's own route is not a stub the user expects to be fired.
                 responses.remove(self._route)
@@ -389,7 +435,8 @@ def mock(
     assert_all_requests_are_fired: bool = False,
     seed: int | None = None,
 ) -> InProcessMock:
-    """Answer ``requests`` calls to the Interactor API from a mock, in this process.
+    """Answer ``requests`` and ``httpx`` calls to the Interactor API from a mock, in this
+    process (``httpx`` through ``respx``, the ``httpx`` extra).
 
     As a context manager it yields an :class:`~interactor_mock.embed.handle.InteractorMock` on a
     fresh environment (deleted on exit)::
@@ -406,7 +453,8 @@ def mock(
 
     Calls to ``base_url`` and to the ``/oauth/`` and ``/_mock/`` pages of its origin go to the
     app; calls to ``passthrough`` prefixes (strings or compiled patterns) go to the network;
-    any other call raises ``requests.ConnectionError``, as ``responses`` does. Stubs for
+    any other call raises ``requests.ConnectionError``, as ``responses`` does (for ``httpx``,
+    respx's ``AllMockedAssertionError``). Stubs for
     other services go on ``handle.responses`` (``responses.add(...)``); do not start a second
     ``responses`` mock inside the block, as it would hide this one.
 
