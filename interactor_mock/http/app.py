@@ -24,6 +24,7 @@ from interactor_mock.errors import ContractViolation
 from interactor_mock.errors import HTTPError
 from interactor_mock.http import api
 from interactor_mock.http import oauth_pages
+from interactor_mock.http.console import bp as console_bp
 from interactor_mock.http.context import ENVIRON_KEY
 from interactor_mock.http.context import EXTENSION
 from interactor_mock.http.context import engine
@@ -71,6 +72,7 @@ def _build(flask_class: type[Flask], engine: Engine | None) -> Flask:
     app.register_blueprint(oauth_pages.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(control_state.bp)
+    app.register_blueprint(console_bp)
     app.register_error_handler(HTTPError, _render_error)
     app.register_error_handler(HTTPException, _render_http_exception)
     app.register_error_handler(Exception, _render_unexpected)

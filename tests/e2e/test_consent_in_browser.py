@@ -1,51 +1,23 @@
 """The grant flow in a real browser (headless Chromium), as an end user clicks through it.
 
-Skipped when Chromium and ChromeDriver are not installed (`.ci/run` installs them).
+Skipped when Chromium and ChromeDriver are not installed, failed instead when env ``CI`` is set
+(`.ci/run` installs them; see ``conftest.py``).
 """
 
 from __future__ import annotations
 
-import shutil
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+from tests.e2e.browser import skip_module_unless_browser
+
+skip_module_unless_browser()
+
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed"
-)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
 
 
 def element(driver, element_id):

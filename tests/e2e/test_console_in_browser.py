@@ -1,0 +1,238 @@
+"""The console in a real browser (headless Chromium), following the integration guide: keys,
+an account connected through the OAuth pages, the tester, cURL, the journal.
+
+Skipped when Chromium and ChromeDriver are not installed, failed instead when env ``CI`` is set
+(see ``browser.py``). Saves a screenshot of every page at 1280 and 390 pixels wide to
+``docs/screenshots/`` (git-ignored, except the two the README shows).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shlex
+import subprocess
+from pathlib import Path
+
+import requests
+
+from interactor_mock.core.environments import REPLACED_KEY
+from tests.e2e.browser import skip_module_unless_browser
+
+skip_module_unless_browser()
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.select import Select  # noqa: E402
+from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WIDTHS = ((1280, 900), (390, 844))
+TESTER = "/tester/interactor/gmail/email.draft.create"
+
+
+def element(driver, element_id):
+    """The element once the page showing it has loaded (clicks navigate asynchronously)."""
+    return WebDriverWait(driver, 30).until(
+        expected_conditions.presence_of_element_located((By.ID, element_id))
+    )
+
+
+def screenshot(driver, name):
+    """Save the whole page at each width as ``<name>-<width>.png``."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in WIDTHS:
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        full = driver.execute_script("return document.documentElement.scrollHeight")
+        metrics["height"] = max(height, min(int(full), 6000))
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+        (SCREENSHOTS / f"{name}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def fill(driver, element_id, text):
+    field = element(driver, element_id)
+    field.clear()
+    field.send_keys(text)
+
+
+def api_status(live, api_key):
+    response = requests.get(
+        f"{live.base_url}/connector/interactor/gmail/auth-url",
+        params={"account": "alice"},
+        headers={"x-api-key": api_key},
+    )
+    return response.status_code, response.json()
+
+
+def test_generated_key_is_shown_once_and_the_old_one_is_refused_at_once(browser, live, dev):
+    old = dev.api_key
+    browser.get(live.url_for("/"))
+    assert element(browser, "env-development").find_element(By.CLASS_NAME, "key").text == (
+        old[:15] + "•" * 8 + old[-4:]
+    )
+    assert old not in browser.find_element(By.TAG_NAME, "main").text
+    screenshot(browser, "environments")
+    element(browser, "generate-development").click()
+    screenshot(browser, "generate-key")
+    element(browser, "confirm-generate").click()
+    new = element(browser, "new-key").text
+    screenshot(browser, "new-key")
+    assert new != old
+    assert new.startswith("interactor_")
+    assert api_status(live, old) == (401, {"error": REPLACED_KEY})
+    assert api_status(live, new)[0] == 200
+    browser.get(live.url_for("/"))
+    assert new not in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_account_connects_through_the_oauth_pages_and_comes_back_to_the_tester(
+    browser, live, engine, dev
+):
+    browser.get(live.url_for(TESTER))
+    fill(browser, "newAccount", "alice@example.com")
+    element(browser, "connect-account").click()
+    assert "verified this app" in element(browser, "advanced").find_element(By.XPATH, "//h1").text
+    screenshot(browser, "oauth-unverified")
+    element(browser, "advanced").click()
+    element(browser, "proceed").click()
+    assert element(browser, "account").text == "alice@example.com"
+    screenshot(browser, "oauth-consent")
+    element(browser, "approve").click()
+    assert "alice@example.com" in element(browser, "connected-notice").text
+    assert browser.current_url.startswith(live.url_for(TESTER))
+    picked = Select(element(browser, "account")).first_selected_option
+    assert picked.get_attribute("value") == "alice@example.com"
+    credential = engine.oauth.credential(dev.id, "interactor", "gmail", "alice@example.com")
+    assert credential.source == "oauth"
+
+
+def run_draft_create(browser, live, *, subject):
+    browser.get(live.url_for(TESTER))
+    fill(browser, "field-to", "bob@example.com\ncarol@example.com")
+    if subject is not None:
+        fill(browser, "field-subject", subject)
+    fill(browser, "field-body", "Hello from the tester")
+    Select(element(browser, "field-bodyType")).select_by_value("plain")
+    element(browser, "run-test").click()
+    return element(browser, "result-status").text
+
+
+def test_tester_runs_email_draft_create_and_the_journal_shows_it(browser, live, engine, dev):
+    engine.grant(dev, "gmail", "alice")
+    assert run_draft_create(browser, live, subject="Quarterly plan") == "200"
+    result = json.loads(element(browser, "result-json").text)
+    info = result["output"]["message"]["message_info"]
+    assert (info["subject"], info["to"]) == (
+        "Quarterly plan",
+        ["bob@example.com", "carol@example.com"],
+    )
+    screenshot(browser, "tester-result")
+    browser.get(live.url_for("/journal?env=development&action=email.draft.create"))
+    first = element(browser, "journal-rows").find_element(By.CSS_SELECTOR, "tr.entry")
+    assert "interactor/gmail · email.draft.create" in first.text
+    assert first.find_element(By.CLASS_NAME, "account").text == "alice"
+    assert first.find_element(By.CLASS_NAME, "status").text == "200"
+    first.find_element(By.TAG_NAME, "summary").click()
+    assert '"subject": "Quarterly plan"' in first.find_element(By.CLASS_NAME, "exchange").text
+    screenshot(browser, "journal")
+
+
+def test_journal_shows_a_new_call_without_a_reload(browser, live, engine, dev):
+    engine.grant(dev, "gmail", "alice")
+    browser.get(live.url_for("/journal?env=development"))
+    assert element(browser, "journal-count").text == "0"
+    browser.execute_script("window.stillTheSamePage = true")
+    response = requests.post(
+        f"{live.base_url}/connector/interactor/gmail/action/email.draft.list/execute",
+        params={"account": "alice"},
+        headers={"x-api-key": dev.api_key},
+        json={},
+    )
+    assert response.status_code == 200
+    WebDriverWait(browser, 30).until(
+        lambda driver: driver.find_element(By.ID, "journal-count").text == "1"
+    )
+    row = browser.find_element(By.CSS_SELECTOR, "#journal-rows tr.entry")
+    assert "email.draft.list" in row.text
+    assert browser.execute_script("return window.stillTheSamePage") is True
+
+
+def test_missing_required_field_is_reported_beside_it(browser, live, engine, dev):
+    engine.grant(dev, "gmail", "alice")
+    assert run_draft_create(browser, live, subject=None) == "400"
+    beside = browser.find_element(By.CSS_SELECTOR, '.field[data-pointer="/subject"] .field-errors')
+    assert beside.text == "'subject' is a required property"
+    others = browser.find_elements(By.CSS_SELECTOR, ".field-errors")
+    assert others == [beside]
+    screenshot(browser, "tester-validation-error")
+
+
+def test_copied_curl_command_runs_and_gives_the_same_answer(browser, live, engine, dev):
+    engine.grant(dev, "gmail", "alice")
+    assert run_draft_create(browser, live, subject="From cURL") == "200"
+    element(browser, "copy-curl").click()
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.find_element(By.ID, "copy-curl").text == "Copied"
+    )
+    command = element(browser, "curl-command").text
+    assert f"x-api-key: {dev.api_key}" in command
+    words = shlex.split(command)
+    assert words[:2] == ["curl", "-sS"]
+    done = subprocess.run(words, capture_output=True, text=True, timeout=60, check=True)
+    answer = json.loads(done.stdout)
+    assert answer["output"]["message"]["message_info"]["subject"] == "From cURL"
+    drafts = [e for e in engine.journal.entries(dev.id) if e.action == "email.draft.create"]
+    assert [e.input["subject"] for e in drafts] == ["From cURL", "From cURL"]
+
+
+def test_integrations_filter_as_you_type(browser, live):
+    browser.get(live.url_for("/integrations"))
+    cards = browser.find_elements(By.CSS_SELECTOR, "#connectors .connector")
+    assert len(cards) == 10
+    screenshot(browser, "integrations")
+    element(browser, "search").send_keys("gmai")
+    shown = [c.find_element(By.CLASS_NAME, "title").text for c in cards if c.is_displayed()]
+    assert shown == ["Gmail", "Gmail (REST v1)"]
+    assert element(browser, "connector-count").text == "2"
+
+
+def test_own_oauth_client_saved_on_the_connector_page_skips_the_unverified_step(
+    browser, live, engine, dev
+):
+    browser.get(live.url_for("/integrations/interactor/gmail"))
+    assert element(browser, "connector-title").text == "Gmail"
+    draft = browser.find_element(By.CSS_SELECTOR, '[data-action="email.draft.create"]')
+    assert "create an email draft" in draft.text
+    assert "Email Subject" in draft.text
+    screenshot(browser, "connector")
+    fill(browser, "clientId", "my-client.apps.example.invalid")
+    fill(browser, "clientSecret", "s3cret-value-never-shown")
+    element(browser, "save-oauth").click()
+    assert "not be shown again" in element(browser, "oauth-saved").text
+    assert element(browser, "oauth-client-id").text == "my-client.apps.example.invalid"
+    assert "s3cret-value-never-shown" not in browser.page_source
+    assert engine.environments.get(dev.id).oauth_clients["interactor/gmail"] == {
+        "client_id": "my-client.apps.example.invalid",
+        "client_secret": "s3cret-value-never-shown",
+    }
+    browser.get(live.url_for(TESTER))
+    fill(browser, "newAccount", "bob")
+    element(browser, "connect-account").click()
+    WebDriverWait(browser, 30).until(expected_conditions.url_contains("/oauth/google/authorize"))
+    assert element(browser, "account").text == "bob"
+    assert browser.find_elements(By.ID, "advanced") == []
+
+
+def test_hostile_names_are_shown_as_text(browser, live, engine, dev):
+    hostile = '<img src=x onerror="document.title=1">'
+    engine.environments.create(hostile)
+    engine.grant(dev, "gmail", hostile)
+    browser.get(live.url_for("/"))
+    assert hostile in browser.find_element(By.TAG_NAME, "main").text
+    browser.get(live.url_for(TESTER))
+    assert hostile in Select(element(browser, "account")).first_selected_option.text
+    assert browser.title != "1"
+    assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
