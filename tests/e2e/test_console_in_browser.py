@@ -206,7 +206,11 @@ def test_own_oauth_client_saved_on_the_connector_page_skips_the_unverified_step(
     assert element(browser, "connector-title").text == "Gmail"
     draft = browser.find_element(By.CSS_SELECTOR, '[data-action="email.draft.create"]')
     assert "create an email draft" in draft.text
+    assert "Email Subject" not in draft.text
+    draft.find_element(By.TAG_NAME, "summary").click()
     assert "Email Subject" in draft.text
+    subject = draft.find_element(By.XPATH, ".//table[1]//tr[td/code[text()='subject']]")
+    assert subject.find_element(By.CLASS_NAME, "required").text == "*"
     screenshot(browser, "connector")
     fill(browser, "clientId", "my-client.apps.example.invalid")
     fill(browser, "clientSecret", "s3cret-value-never-shown")

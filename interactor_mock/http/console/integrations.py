@@ -99,6 +99,7 @@ def connector_page(owner: str, connector: str) -> str:
         environments=engine().environments.all(),
         client=environment.oauth_clients.get(contract.key),
         saved=request.args.get("saved"),
+        opened=request.args.get("action", ""),
         label_of=label_of,
         labels_of=labels_of,
         schema_rows=schema_rows,
