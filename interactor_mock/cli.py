@@ -186,6 +186,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"  {environment.name:<12} x-api-key: {environment.api_key}")
     if seeded is not None:
         print(f"  seeded from {args.seed_file}: {', '.join(seeded['environments']) or 'nothing'}")
+    print(f"  console: {origin}/   (open it in a browser)")
     print(f"  control API: {origin}/_mock/health   (Ctrl-C to stop)", flush=True)
     try:
         # werkzeug's serve_forever returns on Ctrl-C itself; catch it too for older versions.

@@ -91,7 +91,12 @@ def test_generated_key_is_shown_once_and_the_old_one_is_refused_at_once(browser,
 def test_account_connects_through_the_oauth_pages_and_comes_back_to_the_tester(
     browser, live, engine, dev
 ):
-    browser.get(live.url_for(TESTER))
+    browser.get(live.url_for("/tester"))
+    Select(element(browser, "action")).select_by_value("interactor/gmail:email.draft.create")
+    screenshot(browser, "tester-pick")
+    element(browser, "open-tester").click()
+    WebDriverWait(browser, 30).until(expected_conditions.url_contains(TESTER))
+    screenshot(browser, "tester")
     fill(browser, "newAccount", "alice@example.com")
     element(browser, "connect-account").click()
     assert "verified this app" in element(browser, "advanced").find_element(By.XPATH, "//h1").text

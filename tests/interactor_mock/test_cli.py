@@ -56,6 +56,14 @@ def served():
         process.stderr.close()
 
 
+def test_serve_prints_the_console_url_and_serves_the_console_there(served):
+    origin, _, lines = served
+    assert f"  console: {origin}/   (open it in a browser)\n" in lines
+    page = requests.get(f"{origin}/")
+    assert page.status_code == 200
+    assert f"{FIXED_KEY[:15]}••••••••{FIXED_KEY[-4:]}" in page.text
+
+
 def test_serve_prints_base_url_and_a_usable_key_then_stops_cleanly_on_ctrl_c(served):
     origin, process, lines = served
     text = "".join(lines)
