@@ -46,6 +46,10 @@ def test_wheel_contains_both_packages_contracts_and_type_markers(wheel):
     assert "interactor_mock/py.typed" in names
     assert "pytest_interactor/py.typed" in names
     assert "interactor_mock/http/templates/consent.html" in names
+    assert "interactor_mock/http/templates/console/tester.html" in names
+    assert "interactor_mock/http/static/console/console.css" in names
+    assert "interactor_mock/http/static/console/console.js" in names
+    assert not any(name.startswith("docs/") or "screenshots" in name for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "interactor-mock = interactor_mock.cli:main" in text
