@@ -136,3 +136,10 @@ def test_type_labels_name_arrays_by_their_items():
     assert type_label({"type": ["string", "null"]}) == "string or null"
     assert type_label({"enum": [1]}) == "enum"
     assert type_label({}) == "any"
+
+
+def test_enum_choices_of_any_json_type_round_trip_through_the_select():
+    [field] = fields_of({"type": "object", "properties": {"x": {"enum": [1, None, 'a"b']}}})
+    assert field.choices == ["1", "null", 'a"b']
+    for text, value in zip(field.choices, [1, None, 'a"b'], strict=True):
+        assert payload_of([field], {"f:/x": text}) == ({"x": value}, True)

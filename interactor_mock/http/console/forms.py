@@ -59,6 +59,11 @@ class FormField:
     errors: list[str] = field(default_factory=list)
 
     @property
+    def choices(self) -> list[str]:
+        """The enum's values as the select's options carry them (strings as they are)."""
+        return [c if isinstance(c, str) else json.dumps(c) for c in self.enum]
+
+    @property
     def form_name(self) -> str:
         return PREFIX + self.pointer
 
