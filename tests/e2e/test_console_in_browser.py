@@ -3,13 +3,15 @@ an account connected through the OAuth pages, the tester, cURL, the journal.
 
 Skipped when Chromium and ChromeDriver are not installed, failed instead when env ``CI`` is set
 (see ``browser.py``). Saves a screenshot of every page at 1280 and 390 pixels wide to
-``docs/screenshots/`` (git-ignored, except the two the README shows).
+``docs/screenshots/`` (git-ignored); with env ``UPDATE_SCREENSHOTS=1`` it also refreshes the
+two the README shows (``readme-*.png``, committed), so a plain run leaves the tree clean.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import shlex
 import subprocess
 from pathlib import Path
@@ -38,8 +40,9 @@ def element(driver, element_id):
     )
 
 
-def screenshot(driver, name):
-    """Save the whole page at each width as ``<name>-<width>.png``."""
+def screenshot(driver, name, *, readme=False):
+    """Save the whole page at each width as ``<name>-<width>.png`` (and, for a ``readme`` one
+    under ``UPDATE_SCREENSHOTS=1``, the 1280-pixel one as ``readme-<name>.png``)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in WIDTHS:
         metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500}
@@ -48,7 +51,10 @@ def screenshot(driver, name):
         metrics["height"] = max(height, min(int(full), 6000))
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
-        (SCREENSHOTS / f"{name}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
+        png = base64.b64decode(shot["data"])
+        (SCREENSHOTS / f"{name}-{width}.png").write_bytes(png)
+        if readme and width == 1280 and os.environ.get("UPDATE_SCREENSHOTS") == "1":
+            (SCREENSHOTS / f"readme-{name}.png").write_bytes(png)
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
@@ -134,7 +140,7 @@ def test_tester_runs_email_draft_create_and_the_journal_shows_it(browser, live, 
         "Quarterly plan",
         ["bob@example.com", "carol@example.com"],
     )
-    screenshot(browser, "tester-result")
+    screenshot(browser, "tester-result", readme=True)
     browser.get(live.url_for("/journal?env=development&action=email.draft.create"))
     first = element(browser, "journal-rows").find_element(By.CSS_SELECTOR, "tr.entry")
     assert "interactor/gmail · email.draft.create" in first.text
@@ -216,7 +222,7 @@ def test_own_oauth_client_saved_on_the_connector_page_skips_the_unverified_step(
     assert "Email Subject" in draft.text
     subject = draft.find_element(By.XPATH, ".//table[1]//tr[td/code[text()='subject']]")
     assert subject.find_element(By.CLASS_NAME, "required").text == "*"
-    screenshot(browser, "connector")
+    screenshot(browser, "connector", readme=True)
     fill(browser, "clientId", "my-client.apps.example.invalid")
     fill(browser, "clientSecret", "s3cret-value-never-shown")
     element(browser, "save-oauth").click()
