@@ -51,10 +51,17 @@ def screenshot(driver, name, *, readme=False):
         metrics["height"] = max(height, min(int(full), 6000))
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
-        png = base64.b64decode(shot["data"])
-        (SCREENSHOTS / f"{name}-{width}.png").write_bytes(png)
+        (SCREENSHOTS / f"{name}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
         if readme and width == 1280 and os.environ.get("UPDATE_SCREENSHOTS") == "1":
-            (SCREENSHOTS / f"readme-{name}.png").write_bytes(png)
+            top = {
+                "x": 0,
+                "y": 0,
+                "width": width,
+                "height": min(metrics["height"], 1600),
+                "scale": 1,
+            }
+            shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "clip": top})
+            (SCREENSHOTS / f"readme-{name}.png").write_bytes(base64.b64decode(shot["data"]))
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
