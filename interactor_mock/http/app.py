@@ -62,7 +62,7 @@ def create_app(
 
 
 def _build(flask_class: type[Flask], engine: Engine | None) -> Flask:
-    app = flask_class(__name__, template_folder="templates")
+    app = flask_class(__name__, template_folder="templates", static_folder=None)
     app.url_map.redirect_defaults = False
     if engine is not None:
         app.config["MAX_CONTENT_LENGTH"] = engine.config.max_body_bytes

@@ -522,3 +522,11 @@ def test_unknown_pages_answer_a_console_error_page(client):
     assert "nope" in text_of(response.get_data(as_text=True), "error-message")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert client.get("/journal?env=nowhere").status_code == 404
+
+
+def test_static_files_are_served_only_under_the_console_with_its_headers(client):
+    assert client.get("/static/console/console.css").status_code == 404
+    with client.get("/_console/static/console.js") as response:
+        assert response.status_code == 200
+        assert "setUpJournal" in response.get_data(as_text=True)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -26,14 +26,12 @@ def environments() -> str:
     return _page()
 
 
-@bp.get("/environments/<env_id>/generate-key")
-def confirm_generate(env_id: str) -> str:
-    environment = engine().environments.get(env_id)
-    return render_template("console/generate.html", environment=environment, mask=mask)
-
-
-@bp.post("/environments/<env_id>/generate-key")
+@bp.route("/environments/<env_id>/generate-key", methods=["GET", "POST"])
 def generate_key(env_id: str) -> str:
+    """GET asks for confirmation; POST (confirmed) generates, and shows the new key once."""
+    if request.method == "GET":
+        environment = engine().environments.get(env_id)
+        return render_template("console/generate.html", environment=environment, mask=mask)
     if request.form.get("confirm") != "yes":
         raise BadRequest("Confirm that the old key stops working", field="confirm")
     environment = engine().environments.rotate(env_id)

@@ -110,22 +110,17 @@ def _found(owner: str, connector: str, action: str) -> tuple[Contract, Action]:
     return contract, contract.action(action)
 
 
-@bp.get("/tester/<owner>/<connector>/<action>")
+@bp.route("/tester/<owner>/<connector>/<action>", methods=["GET", "POST"])
 def tester(owner: str, connector: str, action: str) -> tuple[str, int]:
+    """GET shows the form; POST runs the test and shows it again with the outcome."""
     contract, found = _found(owner, connector, action)
     environment = current_environment()
-    accounts = _accounts(environment, contract)
-    account = request.args.get("account") or (accounts[-1] if accounts else "")
     fields = fields_of(found.input_schema, labels_of(found))
-    return _render(contract, found, environment, account=account, fields=fields)
-
-
-@bp.post("/tester/<owner>/<connector>/<action>")
-def run_test(owner: str, connector: str, action: str) -> tuple[str, int]:
-    contract, found = _found(owner, connector, action)
-    environment = current_environment()
+    if request.method == "GET":
+        accounts = _accounts(environment, contract)
+        account = request.args.get("account") or (accounts[-1] if accounts else "")
+        return _render(contract, found, environment, account=account, fields=fields)
     account = request.form.get("account", "")
-    fields = fields_of(found.input_schema, labels_of(found))
     payload, readable = payload_of(fields, request.form)
     if not readable:
         return _render(contract, found, environment, account=account, fields=fields, status=400)
