@@ -258,3 +258,21 @@ def test_hostile_names_are_shown_as_text(browser, live, engine, dev):
     assert hostile in Select(element(browser, "account")).first_selected_option.text
     assert browser.title != "1"
     assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
+
+
+def test_journal_rows_fetched_by_polling_show_a_hostile_account_as_text(browser, live, dev):
+    hostile = '<img src=x onerror="document.title=1">'
+    browser.get(live.url_for("/journal?env=development"))
+    assert element(browser, "journal-count").text == "0"
+    requests.get(
+        f"{live.base_url}/connector/interactor/gmail/auth-url",
+        params={"account": hostile},
+        headers={"x-api-key": dev.api_key},
+    )
+    WebDriverWait(browser, 30).until(
+        lambda driver: driver.find_element(By.ID, "journal-count").text == "1"
+    )
+    row = browser.find_element(By.CSS_SELECTOR, "#journal-rows tr.entry")
+    assert row.find_element(By.CLASS_NAME, "account").text == hostile
+    assert browser.find_elements(By.CSS_SELECTOR, "#journal-rows img") == []
+    assert browser.title != "1"
