@@ -1,10 +1,10 @@
 """CSRF protection for the console's forms: a per-browser-session token, double-submitted.
 
 The token lives in a session cookie (``HttpOnly``, ``SameSite=Strict``) and in a hidden field
-of every form; a POST is refused unless both are present and equal, and unless its ``Origin``
-(when the browser sends one) is the server's own. A cookie rather than a signed Flask session
-keeps the check stateless, so it holds across the worker processes of ``serve --workers``
-without a shared secret.
+of every form; a POST is refused (403) unless both are present and equal, and unless its
+``Origin`` and ``Sec-Fetch-Site`` (when the browser sends them) say it comes from this
+server. A cookie rather than a signed Flask session keeps the check stateless, so it holds
+across the worker processes of ``serve --workers`` without a shared secret.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 class CsrfRefused(HTTPError):
     """A console form was posted without this browser session's token."""
 
-    status = 400
+    status = 403
     code = "csrf_refused"
     message = (
         "This form was not sent by this console page (CSRF token missing or wrong): "
@@ -58,11 +58,13 @@ def check() -> None:
     """Refuse a state-changing request that does not carry this session's token.
 
     Raises:
-        CsrfRefused: the cookie or the field is missing, they differ, or the ``Origin`` is
-            another site's.
+        CsrfRefused: the cookie or the field is missing, they differ, or the ``Origin`` or
+            ``Sec-Fetch-Site`` name another site.
     """
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
+    if request.headers.get("Sec-Fetch-Site", "same-origin").lower() not in ("same-origin", "none"):
+        raise CsrfRefused()
     origin = request.headers.get("Origin")
     if origin and origin != "null":
         parts = urlsplit(origin)
