@@ -428,14 +428,18 @@ def test_connect_a_new_account_runs_the_grant_pages_and_comes_back_to_the_tester
     assert parse_qs(auth_url_call.query)["redirectUrl"] == [
         f"http://localhost{TESTER}?env=development"
     ]
-    warning = client.get(f"{consent.path}?{consent.query}").get_data(as_text=True)
+    warning = page(client, f"{consent.path}?{consent.query}")
     assert "verified this app" in warning
-    assert 'id="advanced"' in warning
-    query = parse_qs(consent.query)
-    decided = client.post(
-        consent.path,
-        data={key: values[0] for key, values in query.items()} | {"decision": "approve"},
-    )
+    advanced = page(client, unescape(re.search(r'id="advanced" href="([^"]+)"', warning)[1]))
+    consent_page = page(client, unescape(re.search(r'id="proceed" href="([^"]+)"', advanced)[1]))
+    hidden = {
+        unescape(name): unescape(value)
+        for name, value in re.findall(
+            r'<input type="hidden" name="([^"]+)" value="([^"]*)">', consent_page
+        )
+    }
+    decided = client.post(consent.path, data={**hidden, "decision": "approve"})
+    assert decided.status_code == 302
     back = client.get(decided.headers["Location"])
     landing = urlsplit(back.headers["Location"])
     assert landing.path == TESTER
