@@ -10,15 +10,13 @@ from pathlib import Path
 from interactor_mock import __version__
 from interactor_mock.config import DEFAULT_PORT
 from interactor_mock.config import MockConfig
-from interactor_mock.contracts import Contract
-from interactor_mock.contracts import ContractRegistry
-from interactor_mock.contracts import canonical_json
-from interactor_mock.contracts import contract_files
-from interactor_mock.contracts import default_contracts_dir
 from interactor_mock.errors import ContractError
+from interactor_mock.tooling import contracts_cli
 from interactor_mock.tooling import record as recorder
-from interactor_mock.tooling import update as contract_update
 from interactor_mock.tooling import verify
+from interactor_mock.tooling.options import EXIT_CODES_EPILOG
+from interactor_mock.tooling.options import host_address
+from interactor_mock.tooling.options import port_number
 
 __all__ = ["main"]
 
@@ -31,6 +29,7 @@ An offline, contract-driven mock of the Interactor API (console.interactor.com).
   interactor-mock verify              compare the real API with the contracts (drift report)
   interactor-mock record              record real traffic through a scrubbing proxy
   interactor-mock contracts update    merge recordings into the contracts
+  interactor-mock contracts export    copy the shipped contracts out, to own and update
 """
 
 
@@ -38,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interactor-mock",
         description=DESCRIPTION,
+        epilog=EXIT_CODES_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -49,9 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the mock Interactor API. Prints the base URL and a ready-to-use "
         "API key for each environment; Ctrl-C stops it.",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     serve.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
+        "--host",
+        type=host_address,
+        default="127.0.0.1",
+        help="interface to bind (default 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--port",
+        type=port_number,
+        default=DEFAULT_PORT,
+        help=f"port (default {DEFAULT_PORT}; 0 = any)",
     )
     serve.add_argument("--contracts", type=Path, metavar="DIR", help="contracts directory")
     serve.add_argument(
@@ -74,34 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
         "seed file (see the README: Seed data)",
     )
 
-    contracts = commands.add_parser("contracts", help="list or check contract files")
-    verbs = contracts.add_subparsers(dest="verb", required=True, metavar="VERB")
-    listing = verbs.add_parser("list", help="list connectors and their actions")
-    listing.add_argument("--contracts", type=Path, metavar="DIR", help="contracts directory")
-    listing.add_argument("--actions", action="store_true", help="list every action too")
-    check = verbs.add_parser("check", help="check every contract file; exit 1 naming each defect")
-    check.add_argument("directory", nargs="?", type=Path, help="contracts directory")
-    check.add_argument(
-        "--max-age",
-        type=int,
-        metavar="DAYS",
-        help="also fail on contracts whose last recording is older than DAYS (or missing)",
-    )
-    update = verbs.add_parser(
-        "update", help="merge recordings into the contracts, showing every change as a diff"
-    )
-    contract_update.add_arguments(update)
-    fmt = verbs.add_parser("format", help="rewrite contract files canonically")
-    fmt.add_argument("directory", nargs="?", type=Path, help="contracts directory")
-    fmt.add_argument("--check", action="store_true", help="report, do not rewrite; exit 1 if any")
+    contracts_cli.add_parser(commands, EXIT_CODES_EPILOG)
 
     verify_command = commands.add_parser(
         "verify",
         help="call the real API and report drift from the contracts",
         description="Call the actions the contracts mark safe (read-only; --all for every "
         "action) against the real API and report, per action, the status, whether the "
-        "request was valid and every difference from the contract. Exit 0: no drift; "
-        "1: drift; 2: usage error; 3: some actions could not be checked.",
+        "request was valid and every difference from the contract.",
+        epilog=EXIT_CODES_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     verify.add_arguments(verify_command)
     record = commands.add_parser(
@@ -110,30 +100,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a proxy on 127.0.0.1 in front of the real API. It sends the real "
         "key, relays every answer, and writes each exchange, scrubbed, as a recording for "
         "'interactor-mock contracts update --from-recordings DIR'. Ctrl-C stops it.",
+        epilog=EXIT_CODES_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     recorder.add_arguments(record)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)
     if args.command == "verify":
         return verify.run_command(args)
     if args.command == "record":
         return recorder.run_command(args)
-    if args.verb == "update":
-        return contract_update.run_command(args)
-    if args.verb == "list":
-        return list_contracts(args.contracts, actions=args.actions)
-    if args.verb == "check":
-        status = check_contracts(args.directory)
-        if status == 0 and args.max_age is not None:
-            root = args.directory or default_contracts_dir()
-            return contract_update.check_max_age(root, args.max_age)
-        return status
-    return format_contracts(args.directory, check=args.check)
+    return contracts_cli.run(args, parser)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -197,69 +180,6 @@ def serve(args: argparse.Namespace) -> int:
         server.server_close()
     print("\nstopped", flush=True)
     return 0
-
-
-def list_contracts(directory: Path | None, *, actions: bool) -> int:
-    try:
-        registry = ContractRegistry.load(directory)
-    except (ContractError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    for contract in registry:
-        auth = f"{contract.auth.get('type')}/{contract.auth.get('provider')}"
-        print(f"{contract.key:<32} {len(contract.actions):>3} actions  {auth:<18} {contract.title}")
-        if actions:
-            for name, action in sorted(contract.actions.items()):
-                safe = "read" if action.safe else "write"
-                print(f"    {name:<40} {safe:<5} {action.label.get('en', '')}")
-    return 0
-
-
-def check_contracts(directory: Path | None) -> int:
-    """Check every file (not only the first bad one) and name each defect."""
-    root = directory or default_contracts_dir()
-    if not root.is_dir():
-        print(f"error: contracts directory not found: {root}", file=sys.stderr)
-        return 1
-    files = contract_files(root)
-    defects: list[str] = []
-    seen: dict[str, str] = {}
-    for path in files:
-        try:
-            contract = Contract.from_file(path, root=root)
-        except ContractError as exc:
-            defects.append(str(exc))
-            continue
-        shown = str(path.relative_to(root))
-        if contract.key in seen:
-            defects.append(f"{shown}: {contract.key} is also defined in {seen[contract.key]}")
-        seen[contract.key] = shown
-    if not files:
-        defects.append(f"{root}: no contract files (<owner>/<name>.json)")
-    for defect in defects:
-        print(f"error: {defect}", file=sys.stderr)
-    if defects:
-        print(f"{len(defects)} defect(s) in {len(files)} file(s)", file=sys.stderr)
-        return 1
-    print(f"ok: {len(files)} contract file(s) in {root}")
-    return 0
-
-
-def format_contracts(directory: Path | None, *, check: bool) -> int:
-    root = directory or default_contracts_dir()
-    stale = []
-    for path in sorted(root.rglob("*.json")):
-        import json
-
-        text = path.read_text(encoding="utf-8")
-        wanted = canonical_json(json.loads(text))
-        if text != wanted:
-            stale.append(path)
-            if not check:
-                path.write_text(wanted, encoding="utf-8")
-    for path in stale:
-        print(f"{path}: {'not canonical' if check else 'rewritten'}", file=sys.stderr)
-    return 1 if (stale and check) else 0
 
 
 if __name__ == "__main__":

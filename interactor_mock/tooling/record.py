@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import secrets
 import sys
@@ -38,7 +37,6 @@ from flask import Flask
 from flask import Response
 from flask import request
 
-from interactor_mock.config import DEFAULT_BASE_URL
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.contracts import canonical_json
@@ -49,6 +47,9 @@ from interactor_mock.errors import UsageError
 from interactor_mock.tooling.drift import Difference
 from interactor_mock.tooling.drift import Drift
 from interactor_mock.tooling.drift import compare_response
+from interactor_mock.tooling.options import add_api_arguments
+from interactor_mock.tooling.options import add_contracts_argument
+from interactor_mock.tooling.options import port_number
 from interactor_mock.tooling.scrub import Scrubber
 from interactor_mock.tooling.scrub import ScrubError
 from interactor_mock.tooling.scrub import ScrubLeak
@@ -595,18 +596,7 @@ DEFAULT_RECORDINGS_DIR = Path("recordings")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``record`` command's arguments."""
-    parser.add_argument(
-        "--base-url",
-        default=os.environ.get("INTERACTOR_BASE_URL", DEFAULT_BASE_URL),
-        metavar="URL",
-        help="the real API root (default: $INTERACTOR_BASE_URL, else %(default)s)",
-    )
-    parser.add_argument(
-        "--api-key",
-        default=os.environ.get("INTERACTOR_API_KEY"),
-        metavar="KEY",
-        help="the real key, sent upstream only (default: $INTERACTOR_API_KEY)",
-    )
+    add_api_arguments(parser, key_help="the real key, sent upstream only")
     parser.add_argument(
         "--account",
         required=True,
@@ -622,7 +612,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--port",
-        type=int,
+        type=port_number,
         default=DEFAULT_RECORD_PORT,
         help=f"port on 127.0.0.1 (default {DEFAULT_RECORD_PORT}; 0 = any)",
     )
@@ -632,12 +622,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="extra scrubbing rules (JSON; README: 'What a recording never contains')",
     )
-    parser.add_argument(
-        "--contracts",
-        type=Path,
-        metavar="DIR",
-        help="compare with these contracts (default: shipped)",
-    )
+    add_contracts_argument(parser, help="compare with these contracts (default: shipped)")
 
 
 def run_command(args: argparse.Namespace) -> int:

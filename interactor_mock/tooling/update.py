@@ -50,6 +50,7 @@ from interactor_mock.errors import InteractorMockError
 from interactor_mock.tooling.drift import json_type
 from interactor_mock.tooling.drift import schema_differences
 from interactor_mock.tooling.drift import shown
+from interactor_mock.tooling.options import add_contracts_argument
 from interactor_mock.tooling.record import Recording
 
 __all__ = [
@@ -625,9 +626,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="recordings written by 'interactor-mock record' or 'pytest --interactor-record'",
     )
-    parser.add_argument(
-        "--contracts", type=Path, metavar="DIR", help="contracts to update (default: shipped)"
-    )
+    add_contracts_argument(parser, help="contracts to update (default: shipped)")
     parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
 
 
@@ -660,17 +659,33 @@ def run_command(args: argparse.Namespace, *, today: date | None = None) -> int:
     return 0
 
 
-def check_max_age(root: Path, max_age: int, *, today: date | None = None) -> int:
-    """Print the contracts not recorded within ``max_age`` days; 1 if any, else 0."""
-    stale = stale_contracts(root, max_age, today=today)
-    for item in stale:
+def check_max_age(
+    root: Path, max_age: int, *, require_recorded: bool = False, today: date | None = None
+) -> int:
+    """Print the contracts not recorded within ``max_age`` days; 1 if any, else 0.
+
+    A contract never recorded from the real API (every shipped one, on a fresh install) is
+    listed as a note and fails only with ``require_recorded``: the age counts from the last
+    recording, and a contract without one has no age to exceed.
+    """
+    found = stale_contracts(root, max_age, today=today)
+    old = [item for item in found if item.last is not None]
+    never = [item for item in found if item.last is None]
+    for item in old:
         print(f"stale: {item.line(max_age)}", file=sys.stderr)
-    if stale:
+    label = "stale" if require_recorded else "note"
+    for item in never:
+        print(f"{label}: {item.shown}: never recorded from the real API", file=sys.stderr)
+    failing = old + (never if require_recorded else [])
+    if failing:
         print(
-            f"{len(stale)} contract(s) not recorded from the real API in the last {max_age} "
+            f"{len(failing)} contract(s) not recorded from the real API in the last {max_age} "
             "days: record them (interactor-mock record, then contracts update)",
             file=sys.stderr,
         )
         return 1
-    print(f"ok: every contract recorded within {max_age} days")
+    unrecorded = (
+        f"; {len(never)} never recorded (--require-recorded to fail on them)" if never else ""
+    )
+    print(f"ok: no contract recorded more than {max_age} days ago{unrecorded}")
     return 0

@@ -8,16 +8,20 @@ Only actions marked ``safe`` (read-only) are called unless ``--all`` is given (w
 confirmation). The :class:`VerifyReport` prints per action the status, whether the request
 was valid, and every field-level difference; it is also written as JSON or JUnit XML.
 
-Exit codes of the command: 0 every called action conforms; 1 drift; 2 usage error (or the
-confirmation was declined); 3 no drift, but some actions could not be checked (a
-documented error, the API unreachable, the key refused).
+Exit codes of the command (the table of :mod:`interactor_mock.tooling.options`): 0 every
+called action conforms; 1 drift; 2 usage error (or the confirmation was declined); 3 no
+drift, but some actions could not be checked (a documented error, the API unreachable); 4
+the API refused the key (reported on the first line; nothing more is called).
+
+With ``--all``, the calls are ordered so that reads never depend on a deleted id: the
+actions that create come first, then those that read, then those that update, then those
+that delete (within each group, actions without required inputs first).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -35,7 +39,6 @@ from urllib.parse import quote
 
 import requests
 
-from interactor_mock.config import DEFAULT_BASE_URL
 from interactor_mock.contracts import Action
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.contracts import Problem
@@ -47,10 +50,19 @@ from interactor_mock.errors import ContractError
 from interactor_mock.errors import NotFound
 from interactor_mock.tooling.drift import Difference
 from interactor_mock.tooling.drift import compare_response
+from interactor_mock.tooling.options import EXIT_FAILED
+from interactor_mock.tooling.options import EXIT_KEY_REFUSED
+from interactor_mock.tooling.options import EXIT_OK
+from interactor_mock.tooling.options import EXIT_UNCHECKED
+from interactor_mock.tooling.options import EXIT_USAGE
+from interactor_mock.tooling.options import add_api_arguments
+from interactor_mock.tooling.options import add_contracts_argument
+from interactor_mock.tooling.options import output_file
 from interactor_mock.tooling.scrub import Scrubber
 
 __all__ = [
     "EXIT_DRIFT",
+    "EXIT_KEY_REFUSED",
     "EXIT_OK",
     "EXIT_UNCHECKED",
     "EXIT_USAGE",
@@ -59,10 +71,7 @@ __all__ = [
     "VerifyReport",
 ]
 
-EXIT_OK = 0
-EXIT_DRIFT = 1
-EXIT_USAGE = 2
-EXIT_UNCHECKED = 3
+EXIT_DRIFT = EXIT_FAILED
 OK, DRIFT, ERROR, SKIPPED = "ok", "drift", "error", "skipped"
 _OUTCOME_LABEL = {OK: "ok", DRIFT: "DRIFT", ERROR: "error", SKIPPED: "skip"}
 _UNAUTHORIZED = 401
@@ -138,8 +147,16 @@ class VerifyReport:
         return sum(1 for r in self.results if r.outcome == outcome)
 
     @property
+    def key_refused(self) -> bool:
+        """Whether the API refused the key (401)."""
+        return any(r.status == _UNAUTHORIZED for r in self.results)
+
+    @property
     def exit_code(self) -> int:
-        """1 on drift, else 3 if something could not be checked, else 0."""
+        """4 if the key was refused, else 1 on drift, else 3 if something could not be
+        checked, else 0."""
+        if self.key_refused:
+            return EXIT_KEY_REFUSED
         if self.count(DRIFT):
             return EXIT_DRIFT
         if self.count(ERROR):
@@ -243,6 +260,64 @@ class VerifyReport:
             path.write_text(self.junit(), encoding="utf-8")
         else:
             path.write_text(json.dumps(self.as_dict(), indent=2) + "\n", encoding="utf-8")
+
+
+_CREATE, _READ, _UPDATE, _DELETE = "create", "read", "update", "delete"
+_PHASES = (_CREATE, _READ, _UPDATE, _DELETE)
+_DELETE_WORDS = frozenset(
+    {"delete", "remove", "trash", "destroy", "purge", "archive", "obliterate", "clear"}
+)
+_CREATE_WORDS = frozenset(
+    {
+        "create",
+        "send",
+        "insert",
+        "add",
+        "upload",
+        "post",
+        "import",
+        "copy",
+        "new",
+        "reply",
+        "forward",
+    }
+)
+
+
+def phase_of(action: Action) -> str:
+    """When ``verify --all`` calls an action: ``read`` (every safe action), else ``create``,
+    ``update`` or ``delete`` from its verb: the words of the last part of its name
+    (``batchDelete``, ``quickAdd``), then the other parts whole (``email.draft.create.reply``;
+    ``sendAs.verify`` is not a send). Sending a draft consumes it: a delete."""
+    if action.safe:
+        return _READ
+    *parts, last = action.name.split(".")
+    verb = set(words_of(last))
+    if "send" in verb and {part.lower() for part in parts} & {"draft", "drafts"}:
+        return _DELETE  # sending a draft consumes it: reads of that draft come first
+    if verb & _DELETE_WORDS:
+        return _DELETE
+    if verb & _CREATE_WORDS:
+        return _CREATE
+    whole = {part.lower() for part in parts}
+    if whole & _CREATE_WORDS:
+        return _CREATE
+    if whole & _DELETE_WORDS:
+        return _DELETE
+    return _UPDATE
+
+
+def created_noun(action: Action) -> str | None:
+    """What a creating action creates, from the part of its name before the verb
+    (``email.draft.create`` -> ``draft``); ``None`` for the other actions."""
+    if action.safe or phase_of(action) != _CREATE:
+        return None
+    parts = action.name.split(".")
+    for index, part in enumerate(parts[1:], start=1):
+        if set(words_of(part)) & _CREATE_WORDS:
+            noun = "".join(words_of(parts[index - 1]))
+            return noun[:-1] if noun.endswith("s") else noun
+    return None
 
 
 def _harvest(value: Any, into: dict[str, Any], parent: str = "") -> None:
@@ -408,7 +483,13 @@ class Verifier:
                 "checked (is the account connected, and does the example's data exist?)"
             )
         if status == _OK_STATUS and isinstance(body, Mapping):
-            _harvest(body.get("output"), self._ids.setdefault(result.connector, {}))
+            ids = self._ids.setdefault(result.connector, {})
+            output = body.get("output")
+            noun = created_noun(action)
+            if noun and isinstance(output, Mapping) and isinstance(output.get("id"), str):
+                # What --all created is what its updates and deletes act on.
+                ids[noun + "id"] = output["id"]
+            _harvest(output, ids)
         return result
 
     def _scrubbed(self, difference: Difference) -> Difference:
@@ -441,7 +522,14 @@ class Verifier:
             contracts=str(self.registry.directory or ""),
         )
         chosen = list(selected)
-        order = sorted(chosen, key=lambda pair: (bool(pair[0].required_inputs), pair[0].key))
+        order = sorted(
+            chosen,
+            key=lambda pair: (
+                _PHASES.index(phase_of(pair[0])),
+                bool(pair[0].required_inputs),
+                pair[0].key,
+            ),
+        )
         refused = False
         for action, call in order:
             if not call:
@@ -475,19 +563,7 @@ class Verifier:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``verify`` command's arguments."""
-    parser.add_argument(
-        "--base-url",
-        default=os.environ.get("INTERACTOR_BASE_URL", DEFAULT_BASE_URL),
-        metavar="URL",
-        help="the API root (default: $INTERACTOR_BASE_URL, else %(default)s)",
-    )
-    parser.add_argument(
-        "--api-key",
-        default=os.environ.get("INTERACTOR_API_KEY"),
-        metavar="KEY",
-        help="the environment's API key (default: $INTERACTOR_API_KEY; prefer the variable, "
-        "a command line is visible to other users)",
-    )
+    add_api_arguments(parser, key_help="the environment's API key")
     parser.add_argument(
         "--account", required=True, metavar="A", help="the end user whose connections to use"
     )
@@ -503,9 +579,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--yes", action="store_true", help="do not ask to confirm --all")
     parser.add_argument(
-        "--report", type=Path, metavar="FILE", help="also write the report: .xml JUnit, else JSON"
+        "--report",
+        type=output_file,
+        metavar="FILE",
+        help="also write the report: .xml JUnit, else JSON (checked before any call)",
     )
-    parser.add_argument("--contracts", type=Path, metavar="DIR", help="contracts directory")
+    add_contracts_argument(parser)
     parser.add_argument(
         "--timeout", type=float, default=60.0, metavar="SECONDS", help="per call (default 60)"
     )
@@ -562,6 +641,13 @@ def run_command(
             print("aborted: nothing was called", file=sys.stderr)
             return EXIT_USAGE
     report = verifier.run(selected)
+    if report.key_refused:
+        print(
+            f"error: the API refused the key (401) at {verifier.base_url}: check --api-key "
+            "or INTERACTOR_API_KEY; nothing more was called",
+            file=sys.stderr,
+            flush=True,
+        )
     print(report.text())
     if args.report is not None:
         report.write(args.report)

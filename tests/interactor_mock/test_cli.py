@@ -120,7 +120,7 @@ def test_contracts_check_names_each_defect_of_a_broken_copy(tmp_path, capsys):
     gmail.write_text(json.dumps(data))
     slack = copy / "interactor" / "slack.json"
     slack.write_text(slack.read_text().replace('"formatVersion": 1', '"formatVersion": 2'))
-    assert main(["contracts", "check", str(copy)]) == 1
+    assert main(["contracts", "check", "--contracts", str(copy)]) == 1
     err = capsys.readouterr().err
     pointer = "/actions/email.get/schema/output/x-dataType"
     assert f"interactor/gmail.json: at {pointer}: unknown data type 'GmailMesage'" in err
@@ -132,9 +132,9 @@ def test_contracts_format_check_reports_a_non_canonical_file(tmp_path, capsys):
     path = tmp_path / "acme" / "x.json"
     path.parent.mkdir()
     path.write_text('{"b": 1, "a": 2}')
-    assert main(["contracts", "format", "--check", str(tmp_path)]) == 1
+    assert main(["contracts", "format", "--check", "--contracts", str(tmp_path)]) == 1
     assert "not canonical" in capsys.readouterr().err
-    assert main(["contracts", "format", str(tmp_path)]) == 0
+    assert main(["contracts", "format", "--contracts", str(tmp_path)]) == 0
     assert path.read_text() == '{\n  "a": 2,\n  "b": 1\n}\n'
 
 

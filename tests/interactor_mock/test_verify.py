@@ -12,6 +12,7 @@ from interactor_mock.cli import build_parser
 from interactor_mock.cli import main
 from interactor_mock.contracts import default_registry
 from interactor_mock.tooling.verify import EXIT_DRIFT
+from interactor_mock.tooling.verify import EXIT_KEY_REFUSED
 from interactor_mock.tooling.verify import EXIT_OK
 from interactor_mock.tooling.verify import EXIT_UNCHECKED
 from interactor_mock.tooling.verify import EXIT_USAGE
@@ -152,13 +153,26 @@ def test_an_account_without_access_could_not_be_checked(real_api, capsys):
     assert "summary: 0 ok, 0 drift, 6 not checked, 15 skipped" in out
 
 
-def test_a_refused_key_stops_after_the_first_call(real_api, journal, capsys):
+def test_a_refused_key_stops_after_the_first_call_with_its_own_exit_code(real_api, journal, capsys):
     args = verify_args(real_api)
     args[args.index("--api-key") + 1] = "interactor_WRONGkey_0123456789abcdef0123456789abcdef"
-    assert main(args) == EXIT_UNCHECKED
-    out = capsys.readouterr().out
-    assert out.count("the API refused the key (401)") == 1
-    assert out.count("not called: the API refused the key") == 5
+    assert main(args) == EXIT_KEY_REFUSED == 4
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[0] == (
+        f"error: the API refused the key (401) at {real_api.base_url}: check --api-key or "
+        "INTERACTOR_API_KEY; nothing more was called"
+    )
+    assert captured.out.count("the API refused the key (401)") == 1
+    assert captured.out.count("not called: the API refused the key") == 5
+
+
+def test_an_account_not_connected_and_a_refused_key_exit_differently(real_api, capsys):
+    unconnected = verify_args(real_api)
+    unconnected[unconnected.index("--account") + 1] = "nobody"
+    refused = verify_args(real_api)
+    refused[refused.index("--api-key") + 1] = "interactor_WRONGkey_0123456789abcdef0123456789abcdef"
+    assert (main(unconnected), main(refused)) == (3, 4)
+    capsys.readouterr()
 
 
 def test_an_unreachable_api_could_not_be_checked(capsys):

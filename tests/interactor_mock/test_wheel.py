@@ -56,8 +56,10 @@ def test_wheel_contains_both_packages_contracts_and_type_markers(wheel):
     assert "pytest_interactor.plugin" in text
 
 
-def test_installed_wheel_serves_a_contract_from_itself(wheel, tmp_path):
-    target = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory):
+    """(python, site-packages) of a fresh venv with the wheel installed."""
+    target = tmp_path_factory.mktemp("installed") / "venv"
     venv.EnvBuilder(with_pip=False).create(target)
     python = target / "bin" / "python"
     site = Path(
@@ -86,6 +88,11 @@ def test_installed_wheel_serves_a_contract_from_itself(wheel, tmp_path):
     # Dependencies come from this interpreter's site-packages, appended after the wheel; a .pth
     # line adds the directory without running its .pth files, so the editable checkout stays out.
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python, site
+
+
+def test_installed_wheel_serves_a_contract_from_itself(installed, tmp_path):
+    python, site = installed
     script = textwrap.dedent(
         """
         import json, interactor_mock, interactor_mock.contracts as c
@@ -114,3 +121,34 @@ def test_installed_wheel_serves_a_contract_from_itself(wheel, tmp_path):
     assert report["file"].startswith(str(site))
     assert report["contracts"] == str(site / "interactor_mock" / "_contracts")
     assert report["status"] == 200
+
+
+def test_an_installed_wheel_exports_its_contracts_and_refuses_to_rewrite_them(installed, tmp_path):
+    python, site = installed
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(python), "-m", "interactor_mock", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+
+    shipped = site / "interactor_mock" / "_contracts"
+    refused = cli("contracts", "format")
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[0] == (
+        f"error: contracts format would write into the installed package ({shipped}), where "
+        "changes are lost at the next install. Copy the contracts out first, then point at "
+        "the copy:"
+    )
+    nightly = cli("contracts", "check", "--max-age", "30")
+    assert nightly.returncode == 0, nightly.stderr
+    exported = cli("contracts", "export", "mine")
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "mine" / "contract.schema.json").is_file()
+    formatted = cli("contracts", "format", "--contracts", "mine")
+    assert (formatted.returncode, formatted.stderr) == (0, "")
