@@ -620,7 +620,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--rules",
         type=Path,
         metavar="FILE",
-        help="extra scrubbing rules (JSON; README: 'What a recording never contains')",
+        help="extra scrubbing rules (JSON; docs/contract-testing.md: 'What a recording "
+        "never contains')",
     )
     add_contracts_argument(parser, help="compare with these contracts (default: shipped)")
 

@@ -9,9 +9,14 @@ before an address, date-times).
 
 Replacements are stable placeholders: within one :class:`Scrubber`, the same original always
 becomes the same placeholder (``user1@example.com``, ``Person 2``, ``scrubbed-token-3``), so
-an id sent in one request and returned in the next still match. Volatile values keep their
-shape (an id keeps its length and character classes, a date-time its format), so scrubbed
-examples still validate against the contracts.
+an id sent in one request and returned in the next still match. The accounts given to the
+scrubber are replaced first, wherever they appear, by ``account-<n>`` (even an account that is
+an e-mail address). Volatile values keep their shape: an id keeps its length, its character
+classes and its prefix (``r-`` of a Gmail draft id); dates, date-times (ISO 8601 and RFC 2822)
+and epoch milliseconds are all shifted by one whole number of days per scrubber, chosen so that
+the first date seen falls on :data:`BASE_MOMENT`'s day, so that the dates of one recorded
+example still agree with each other (``internalDate`` and the ``Date`` header of a message),
+and scrubbed examples still validate against the contracts.
 
 What a scrubber has replaced it also looks for afterwards, as a literal, everywhere (a name
 found in ``displayName`` is replaced in a message snippet too), and :meth:`Scrubber.leaks`
@@ -21,6 +26,7 @@ to write it.
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import hashlib
 import json
@@ -52,6 +58,7 @@ DEFAULT_RULES_PATH = Path(__file__).with_name("scrub_rules.json")
 #: Kinds whose originals must never be written; the others are volatile values.
 SENSITIVE_KINDS = frozenset({"secret", "email", "name", "literal", "account"})
 VOLATILE_KINDS = frozenset({"id", "date-time", "date", "epoch-ms"})
+_TIME_KINDS = frozenset({"date-time", "date", "epoch-ms"})
 KINDS = SENSITIVE_KINDS | VOLATILE_KINDS
 DEFAULT_PLACEHOLDERS = {
     "secret": "scrubbed-secret-{n}",
@@ -68,6 +75,17 @@ _DATE_TIME = re.compile(
     r"(?P<frac>\.\d{1,9})?(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
 )
 _HEX_LOWER = "abcdef"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_RFC2822 = re.compile(
+    r"^(?:(?P<wd>Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(?P<day>\d{1,2}) (?P<mon>"
+    + "|".join(_MONTHS)
+    + r") (?P<year>\d{4}) (?P<rest>\d{2}:\d{2}(?::\d{2})? .+)$"
+)
+#: An id's prefix kept as it is: letters and a separator (``r-``, ``msg_``), or one lowercase
+#: letter before the digits of an id that is not hexadecimal (``r8274...``).
+_ID_PREFIX = re.compile(r"^(?:[A-Za-z]{1,4}[-_]|[a-z](?=\d))")
+_DAY_MS = 86_400_000
 
 
 class ScrubError(InteractorMockError, ValueError):
@@ -297,6 +315,9 @@ class Scrubber:
         self._sensitive_patterns = tuple(
             r for r in self.rules.patterns if r.kind in SENSITIVE_KINDS
         )
+        self._shift_days: int | None = None
+        self._accounts: dict[str, str] = {}
+        self._account_regex: re.Pattern[str] | None = None
         for value, placeholder in self.rules.literals:
             self._learn(value, self._placeholder("literal", value, placeholder))
         for secret in secrets:
@@ -304,7 +325,18 @@ class Scrubber:
                 self._learn(secret, self._placeholder("secret", secret, "scrubbed-secret-{n}"))
         for account in accounts:
             if account:
-                self._learn_word(account, self._placeholder("account", account, None))
+                placeholder = self._placeholder("account", account, None)
+                self._accounts[account] = placeholder
+                self._learn_word(account, placeholder)
+                local, at, _domain = account.partition("@")
+                if at and len(local) >= _MIN_LITERAL:
+                    self._accounts.setdefault(local, placeholder)
+                    self._learn_word(local, placeholder)
+        if self._accounts:
+            words = sorted(self._accounts, key=len, reverse=True)
+            self._account_regex = re.compile(
+                r"(?<![\w.@+-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w@-])"
+            )
 
     # -- public --------------------------------------------------------------------------
 
@@ -381,8 +413,18 @@ class Scrubber:
             return self._string(value, key)
         return value
 
+    def _account_text(self, text: str) -> str:
+        """``text`` with every account (whole words) replaced: before any other rule, so an
+        account that is an address becomes ``account-<n>``, not ``user<n>@example.com``."""
+        if self._account_regex is None:
+            return text
+        return self._account_regex.sub(lambda m: self._accounts[m.group(0)], text)
+
     def _string(self, value: str, key: str | None) -> str:
         if not value or value in self._placeholders:
+            return value
+        value = self._account_text(value)
+        if value in self._placeholders:
             return value
         if key is not None:
             for rule in self.rules.keys:
@@ -398,6 +440,7 @@ class Scrubber:
         return self._patterns(value)
 
     def _patterns(self, text: str) -> str:
+        text = self._account_text(text)
         for rule in self.rules.patterns:
             text = rule.regex.sub(functools.partial(self._substitute, rule), text)
         return text
@@ -455,9 +498,14 @@ class Scrubber:
         found = self._replacements.get((kind, original))
         if found is not None:
             return found
+        if kind in _TIME_KINDS:
+            candidate = self._shift(kind, original)
+            self._replacements[(kind, original)] = candidate
+            self._placeholders.add(candidate)
+            return candidate
         count = self._counters.get(kind, 0) + 1
         while True:
-            candidate = _reshape(kind, original, count)
+            candidate = _reshape_id(original, count)
             if candidate not in self._placeholders:
                 break
             count += 1
@@ -465,6 +513,41 @@ class Scrubber:
         self._replacements[(kind, original)] = candidate
         self._placeholders.add(candidate)
         return candidate
+
+    def _days(self, day: date) -> timedelta:
+        """The one shift of this scrubber: set by the first date it sees."""
+        if self._shift_days is None:
+            self._shift_days = (BASE_MOMENT.date() - day).days
+        return timedelta(days=self._shift_days)
+
+    def _shift(self, kind: str, original: str) -> str:
+        """A date, date-time or epoch-ms moved by this scrubber's whole-day shift, in the
+        original's format (unparseable values keep their shape, renumbered)."""
+        if kind == "epoch-ms" and original.isdigit():
+            moment = datetime.fromtimestamp(int(original) / 1000, tz=timezone.utc)
+            shifted = int(original) + self._days(moment.date()).days * _DAY_MS
+            return str(shifted).rjust(len(original), "0")
+        if kind == "date":
+            try:
+                day = date.fromisoformat(original)
+            except ValueError:
+                return _reshape_id(original, 1)
+            return (day + self._days(day)).isoformat()
+        match = _DATE_TIME.match(original)
+        if match is not None:
+            try:
+                day = date.fromisoformat(match["date"])
+            except ValueError:
+                return _reshape_id(original, 1)
+            return (day + self._days(day)).isoformat() + original[len(match["date"]) :]
+        match = _RFC2822.match(original)
+        if match is not None and email.utils.parsedate_tz(original) is not None:
+            day = date(int(match["year"]), _MONTHS.index(match["mon"]) + 1, int(match["day"]))
+            moved = day + self._days(day)
+            text = f"{moved.day:0{len(match['day'])}d} {_MONTHS[moved.month - 1]} {moved.year}"
+            weekday = f"{_WEEKDAYS[moved.weekday()]}, " if match["wd"] else ""
+            return f"{weekday}{text} {match['rest']}"
+        return _reshape_id(original, 1)
 
     def _compile_literals(self) -> None:
         if self._compiled_version == self._literal_version:
@@ -516,34 +599,20 @@ def _filler(count: int) -> str:
     return hashlib.sha256(f"interactor-mock:{count}".encode()).hexdigest() * 4
 
 
-def _reshape(kind: str, original: str, count: int) -> str:
-    """A stand-in for a volatile value with the same shape, numbered ``count``."""
-    if kind == "date-time":
-        match = _DATE_TIME.match(original)
-        if match is not None:
-            moment = BASE_MOMENT + timedelta(minutes=count)
-            text = moment.strftime("%Y-%m-%d") + match["sep"] + moment.strftime("%H:%M")
-            if match["s"]:
-                text += moment.strftime(":%S")
-            if match["frac"]:
-                text += "." + "0" * (len(match["frac"]) - 1)
-            if match["tz"]:
-                text += "Z" if match["tz"] == "Z" else "+00:00"
-            return text
-    if kind == "date":
-        return (BASE_MOMENT.date() + timedelta(days=count)).isoformat()
-    if kind == "epoch-ms" and original.isdigit():
-        millis = int(BASE_MOMENT.timestamp() * 1000) + count * 60_000
-        return str(millis)[: len(original)].rjust(len(original), "0")
-    return _reshape_id(original, count)
-
-
 def _reshape_id(original: str, count: int) -> str:
-    """Same length and character classes (digit, hex letter, letter, other) as ``original``."""
+    """Same length, character classes (digit, hex letter, letter, other) and prefix (``r-``,
+    ``msg_``; one lowercase letter before the digits of an id that is not hex) as
+    ``original``."""
     fill = _filler(count)
     hex_only = all(c in string.hexdigits for c in original)
-    out = []
+    prefix = _ID_PREFIX.match(original)
+    kept = prefix.group(0) if prefix is not None else ""
+    if hex_only and not kept.endswith(("-", "_")):
+        kept = ""
+    out = [kept]
     for index, char in enumerate(original):
+        if index < len(kept):
+            continue
         digit = int(fill[index % len(fill)], 16)
         if char.isdigit():
             out.append(str(digit % 10))

@@ -76,7 +76,6 @@ OK, DRIFT, ERROR, SKIPPED = "ok", "drift", "error", "skipped"
 _OUTCOME_LABEL = {OK: "ok", DRIFT: "DRIFT", ERROR: "error", SKIPPED: "skip"}
 _UNAUTHORIZED = 401
 _OK_STATUS = 200
-_SAMPLE_UNSAFE = 8
 
 
 @dataclass
@@ -621,11 +620,10 @@ def run_command(
         return EXIT_USAGE
     unsafe = [a for a, call in selected if call and not a.safe]
     if unsafe and not args.yes:
-        names = ", ".join(a.key for a in unsafe[:_SAMPLE_UNSAFE])
-        more = f" and {len(unsafe) - _SAMPLE_UNSAFE} more" if len(unsafe) > _SAMPLE_UNSAFE else ""
+        names = ", ".join(a.key for a in unsafe)
         warning = (
             f"--all calls {len(unsafe)} action(s) that WRITE (send, create, delete) as account "
-            f"{args.account!r} on {verifier.base_url}: {names}{more}."
+            f"{args.account!r} on {verifier.base_url}: {names}."
         )
         if interactive is None:
             interactive = sys.stdin.isatty()

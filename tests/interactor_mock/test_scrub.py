@@ -108,10 +108,10 @@ def test_volatile_ids_and_dates_are_normalised_keeping_their_shape():
     assert out["id"] == out["threadId"] != "18c2f0a1b2c3d4e5"
     assert re.fullmatch(r"[0-9a-f]{16}", out["id"])
     assert out["labelIds"] == ["INBOX"]
-    assert re.fullmatch(r"2026-01-01T00:\d\d:00\.000Z", out["created"])
-    assert re.fullmatch(r"2026-01-\d\d", out["day"])
-    assert re.fullmatch(r"\d{13}", out["internalDate"])
-    assert out["internalDate"] != "1741083072000"
+    # One whole-day shift for all three (2025-03-04 -> 2026-01-01: 303 days), format kept.
+    assert out["created"] == "2026-01-01T10:11:12.345Z"
+    assert out["day"] == "2026-01-01"
+    assert out["internalDate"] == "1767262272000"
 
 
 def test_a_scrubbed_answer_still_fits_its_contract():

@@ -118,6 +118,12 @@ def test_all_without_yes_and_without_a_terminal_calls_nothing(real_api, journal,
     err = capsys.readouterr().err
     assert "--all calls 15 action(s) that WRITE" in err
     assert "Pass --yes to confirm." in err
+    assert "more" not in err
+    registry = default_registry()
+    writes = [a.key for a in registry.connector("gmail").actions.values() if not a.safe]
+    assert len(writes) == 15
+    for key in writes:
+        assert key in err
     assert journal() == []
 
 
