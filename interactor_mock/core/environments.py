@@ -69,6 +69,28 @@ class Environment:
     created_at: str
     oauth_clients: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    def to_json(self) -> dict[str, Any]:
+        """The plain JSON form the stores keep."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "api_key": self.api_key,
+            "seed": self.seed,
+            "created_at": self.created_at,
+            "oauth_clients": self.oauth_clients,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Environment:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            api_key=data["api_key"],
+            seed=data["seed"],
+            created_at=data["created_at"],
+            oauth_clients=data["oauth_clients"],
+        )
+
     def public(self) -> dict[str, Any]:
         """The JSON form served by the control API (secrets of OAuth clients left out)."""
         data = asdict(self)
@@ -131,7 +153,7 @@ class Environments:
             seed=self._default_seed if seed is None else seed,
             created_at=self._now(),
         )
-        self._store.put(ident, ENV_KIND, ENV_KEY, environment)
+        self._store.put(ident, ENV_KIND, ENV_KEY, environment.to_json())
         self._store.put(GLOBAL, KEY_INDEX, key, ident)
         return environment
 
@@ -145,15 +167,16 @@ class Environments:
 
     def get(self, env_id: str) -> Environment:
         """Raises UnknownEnvironment naming the id."""
-        environment = self._store.get(env_id, ENV_KIND, ENV_KEY)
-        if environment is None:
+        found = self._store.get(env_id, ENV_KIND, ENV_KEY)
+        if found is None:
             raise UnknownEnvironment(f"Environment {env_id!r} not found")
-        assert isinstance(environment, Environment)
-        return environment
+        return Environment.from_json(found)
 
     def all(self) -> list[Environment]:
         found = (self._store.get(scope, ENV_KIND, ENV_KEY) for scope in self._store.scopes())
-        return sorted((e for e in found if e is not None), key=lambda e: e.created_at)
+        return sorted(
+            (Environment.from_json(e) for e in found if e is not None), key=lambda e: e.created_at
+        )
 
     def resolve(self, api_key: str | None) -> Environment:
         """The environment a key belongs to.
@@ -168,11 +191,10 @@ class Environments:
             if self._store.get(GLOBAL, RETIRED_KEYS, api_key) is not None:
                 raise Unauthorized(REPLACED_KEY)
             raise Unauthorized(UNKNOWN_KEY)
-        environment = self._store.get(env_id, ENV_KIND, ENV_KEY)
-        if environment is None:
+        found = self._store.get(env_id, ENV_KIND, ENV_KEY)
+        if found is None:
             raise Unauthorized(UNKNOWN_KEY)
-        assert isinstance(environment, Environment)
-        return environment
+        return Environment.from_json(found)
 
     def rotate(self, env_id: str, *, api_key: str | None = None) -> Environment:
         """Give the environment a new key; the old one stops working at once."""
@@ -183,7 +205,7 @@ class Environments:
         self._store.put(GLOBAL, KEY_INDEX, new.api_key, env_id)
         self._store.delete(GLOBAL, KEY_INDEX, old.api_key)
         self._store.put(GLOBAL, RETIRED_KEYS, old.api_key, env_id)
-        self._store.put(env_id, ENV_KIND, ENV_KEY, new)
+        self._store.put(env_id, ENV_KIND, ENV_KEY, new.to_json())
         return new
 
     def set_oauth_client(
@@ -199,7 +221,7 @@ class Environments:
                 raise BadRequest("clientId and clientSecret are both required", field="clientId")
             clients[connector_key] = {"client_id": client_id, "client_secret": client_secret}
         new = replace(environment, oauth_clients=clients)
-        self._store.put(env_id, ENV_KIND, ENV_KEY, new)
+        self._store.put(env_id, ENV_KIND, ENV_KEY, new.to_json())
         return new
 
     def delete(self, env_id: str) -> None:

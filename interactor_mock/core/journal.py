@@ -81,6 +81,29 @@ class JournalEntry:
     scenario: str | None = None
     source: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The plain JSON form the stores keep."""
+        return {
+            "seq": self.seq,
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "duration_ms": self.duration_ms,
+            "connector": self.connector,
+            "action": self.action,
+            "account": self.account,
+            "input": self.input,
+            "error": self.error,
+            "scenario": self.scenario,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> JournalEntry:
+        return cls(**data)
+
     def public(self) -> dict[str, Any]:
         return {
             "seq": self.seq,
@@ -113,11 +136,11 @@ class Journal:
         if fields.get("input") is not None:
             fields["input"] = redact(fields["input"])
         entry = JournalEntry(seq=next(self._seq), **fields)
-        self._store.append(env_id, JOURNAL_KIND, entry, limit=self.size)
+        self._store.append(env_id, JOURNAL_KIND, entry.to_json(), limit=self.size)
         return entry
 
     def entries(self, env_id: str) -> list[JournalEntry]:
-        return list(self._store.log(env_id, JOURNAL_KIND))
+        return [JournalEntry.from_json(e) for e in self._store.log(env_id, JOURNAL_KIND)]
 
     def clear(self, env_id: str) -> None:
         self._store.clear_log(env_id, JOURNAL_KIND)

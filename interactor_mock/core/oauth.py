@@ -80,12 +80,53 @@ class PendingGrant:
     expires_at: datetime
     skip_input: bool = False
 
+    def to_json(self) -> dict[str, Any]:
+        """The plain JSON form the stores keep (times as ISO strings)."""
+        return {
+            "state": self.state,
+            "env_id": self.env_id,
+            "owner": self.owner,
+            "connector": self.connector,
+            "account": self.account,
+            "redirect_url": self.redirect_url,
+            "client_id": self.client_id,
+            "scopes": list(self.scopes),
+            "expires_at": self.expires_at.isoformat(),
+            "skip_input": self.skip_input,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PendingGrant:
+        return cls(
+            state=data["state"],
+            env_id=data["env_id"],
+            owner=data["owner"],
+            connector=data["connector"],
+            account=data["account"],
+            redirect_url=data["redirect_url"],
+            client_id=data["client_id"],
+            scopes=tuple(data["scopes"]),
+            expires_at=datetime.fromisoformat(data["expires_at"]),
+            skip_input=data["skip_input"],
+        )
+
 
 @dataclass(frozen=True)
 class IssuedCode:
     code: str
     state: str
     expires_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "state": self.state, "expires_at": self.expires_at.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> IssuedCode:
+        return cls(
+            code=data["code"],
+            state=data["state"],
+            expires_at=datetime.fromisoformat(data["expires_at"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -104,6 +145,40 @@ class Credential:
     access_token: str = field(repr=False)
     refresh_token: str = field(repr=False)
     source: str = "oauth"
+
+    def to_json(self) -> dict[str, Any]:
+        """The plain JSON form the stores keep (times as ISO strings)."""
+        return {
+            "env_id": self.env_id,
+            "owner": self.owner,
+            "connector": self.connector,
+            "account": self.account,
+            "provider": self.provider,
+            "scopes": list(self.scopes),
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Credential:
+        return cls(
+            env_id=data["env_id"],
+            owner=data["owner"],
+            connector=data["connector"],
+            account=data["account"],
+            provider=data["provider"],
+            scopes=tuple(data["scopes"]),
+            created_at=datetime.fromisoformat(data["created_at"]),
+            updated_at=datetime.fromisoformat(data["updated_at"]),
+            expires_at=datetime.fromisoformat(data["expires_at"]),
+            access_token=data["access_token"],
+            refresh_token=data["refresh_token"],
+            source=data["source"],
+        )
 
     def public(self, now: datetime) -> dict[str, Any]:
         """The credential as ``GET .../credential`` answers it: no secrets (shape inferred)."""
@@ -193,7 +268,7 @@ class OAuth:
             expires_at=self._clock() + self._state_ttl,
             skip_input=skip_input,
         )
-        self._store.put(environment.id, STATE_KIND, state, pending)
+        self._store.put(environment.id, STATE_KIND, state, pending.to_json())
         self._store.put("", STATE_KIND, state, environment.id)
         provider = str(contract.auth.get("provider", contract.name))
         # `state` is URL-safe base64, so it is appended to the encoded fixed part as it is.
@@ -209,10 +284,10 @@ class OAuth:
         if not state:
             raise GrantError("Missing state parameter")
         env_id = self._store.get("", STATE_KIND, state)
-        pending = self._store.get(env_id, STATE_KIND, state) if env_id is not None else None
-        if pending is None:
+        found = self._store.get(env_id, STATE_KIND, state) if env_id is not None else None
+        if found is None:
             raise GrantError("Unknown or already used state: start again from a new auth-url")
-        assert isinstance(pending, PendingGrant)
+        pending = PendingGrant.from_json(found)
         if self._clock() >= pending.expires_at:
             self._forget_state(pending)
             raise GrantError("This authorization request has expired: request a new auth-url")
@@ -228,7 +303,7 @@ class OAuth:
         issued = IssuedCode(
             code=code, state=pending.state, expires_at=self._clock() + self._code_ttl
         )
-        self._store.put("", CODE_KIND, code, issued)
+        self._store.put("", CODE_KIND, code, issued.to_json())
         return code
 
     def deny(self, pending: PendingGrant) -> PendingGrant:
@@ -245,10 +320,10 @@ class OAuth:
         pending = self.pending(state)
         if not code:
             raise GrantError("Missing code parameter")
-        issued = self._store.take("", CODE_KIND, code)
-        if issued is None:
+        taken = self._store.take("", CODE_KIND, code)
+        if taken is None:
             raise GrantError("Unknown or already used authorization code")
-        assert isinstance(issued, IssuedCode)
+        issued = IssuedCode.from_json(taken)
         if issued.state != pending.state:
             raise GrantError("The authorization code was not issued for this state")
         if self._clock() >= issued.expires_at:
@@ -285,14 +360,14 @@ class OAuth:
             account=account,
             provider=provider,
             scopes=scopes,
-            created_at=existing.created_at if isinstance(existing, Credential) else now,
+            created_at=datetime.fromisoformat(existing["created_at"]) if existing else now,
             updated_at=now,
             expires_at=now + self._token_ttl,
             access_token="mock-access-" + secrets.token_urlsafe(16),
             refresh_token="mock-refresh-" + secrets.token_urlsafe(16),
             source=source,
         )
-        self._store.put(env_id, CREDENTIAL_KIND, key, credential)
+        self._store.put(env_id, CREDENTIAL_KIND, key, credential.to_json())
         return credential
 
     def credential(self, env_id: str, owner: str, connector: str, account: str) -> Credential:
@@ -306,8 +381,7 @@ class OAuth:
             raise CredentialNotFound(
                 f"No credential for account {account!r} on connector '{owner}/{connector}'"
             )
-        assert isinstance(found, Credential)
-        return found
+        return Credential.from_json(found)
 
     def refresh_if_expired(self, credential: Credential) -> Credential:
         now = self._clock()
@@ -320,7 +394,7 @@ class OAuth:
             expires_at=now + self._token_ttl,
         )
         key = credential_key(credential.owner, credential.connector, credential.account)
-        self._store.put(credential.env_id, CREDENTIAL_KIND, key, fresh)
+        self._store.put(credential.env_id, CREDENTIAL_KIND, key, fresh.to_json())
         return fresh
 
     def expire_credential(
@@ -340,7 +414,9 @@ class OAuth:
             refresh_token="",
             updated_at=now,
         )
-        self._store.put(env_id, CREDENTIAL_KIND, credential_key(owner, connector, account), expired)
+        self._store.put(
+            env_id, CREDENTIAL_KIND, credential_key(owner, connector, account), expired.to_json()
+        )
         return expired
 
     def delete_credential(self, env_id: str, owner: str, connector: str, account: str) -> None:
@@ -353,4 +429,5 @@ class OAuth:
             )
 
     def credentials(self, env_id: str) -> list[Credential]:
-        return [c for _, c in sorted(self._store.items(env_id, CREDENTIAL_KIND))]
+        found = sorted(self._store.items(env_id, CREDENTIAL_KIND), key=lambda pair: pair[0])
+        return [Credential.from_json(c) for _, c in found]

@@ -1,11 +1,8 @@
-"""The mock's domain over a store with JSON semantics: what the SQLite and Redis stores need.
+"""The mock's domain over every store: keys, grants, drafts, scenarios and the journal.
 
-Today the domain stores Python objects (dataclasses, named tuples, datetimes, frozensets), so
-on ``MemoryStore(json_roundtrip=True)`` it fails at the first ``put`` with
-``UnstorableValue``: that case is an expected failure until the domain's records get their
-JSON form (issue 10). ``xfail_strict`` turns it into a failure as soon as it passes, which is
-the signal to remove the mark. The plain memory store runs the same steps, so they are known
-to be right.
+Every domain record has a plain JSON form, so the same steps run unchanged on the plain
+memory store, on ``MemoryStore(json_roundtrip=True)`` (a persistent store's semantics in
+memory), on SQLite and on a real Redis.
 """
 
 from __future__ import annotations
@@ -14,26 +11,17 @@ import pytest
 import requests
 
 import interactor_mock
-from interactor_mock.errors import UnstorableValue
-from interactor_mock.store import MemoryStore
+from tests.store.conftest import STORES
+from tests.store.conftest import make_store
 
 DRAFT = {"to": ["bob@example.com"], "subject": "Lunch?", "body": "Noon at the usual place."}
 
-STORES = [
-    pytest.param(MemoryStore, id="memory"),
-    pytest.param(
-        lambda: MemoryStore(json_roundtrip=True),
-        id="memory-json",
-        marks=pytest.mark.xfail(
-            raises=UnstorableValue, reason="domain records are not JSON yet (issue 10)"
-        ),
-    ),
-]
 
-
-@pytest.mark.parametrize("make_store", STORES)
-def test_keys_grants_drafts_scenarios_and_the_journal_work_on_the_store(make_store):
-    app = interactor_mock.create_app(store=make_store())
+@pytest.mark.parametrize("store_name", STORES)
+def test_keys_grants_drafts_scenarios_and_the_journal_work_on_the_store(
+    store_name, request, tmp_path
+):
+    app = interactor_mock.create_app(store=make_store(store_name, request, tmp_path))
     with interactor_mock.mock(app=app) as m:
         m.grant("gmail", "alice")
         base = f"{m.base_url}/connector/interactor/gmail/action"

@@ -46,6 +46,15 @@ class Entry(NamedTuple):
     item: dict[str, Any] | None
     position: int
 
+    def to_json(self) -> list[Any]:
+        """The plain JSON form the stores keep: ``[seq, item, position]``."""
+        return [self.seq, self.item, self.position]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Entry:
+        seq, item, position = data
+        return cls(seq, item, position)
+
 
 class Meta(NamedTuple):
     """A collection's bookkeeping: closed or open, counters, the seeded batch, tombstones
@@ -60,6 +69,34 @@ class Meta(NamedTuple):
     seed: int = 0
     anchor: str = ""
     count: int = 0  # type: ignore[assignment]  # (a field, not tuple.count)
+
+    def to_json(self) -> dict[str, Any]:
+        """The plain JSON form the stores keep (``deleted`` as a sorted list)."""
+        return {
+            "closed": self.closed,
+            "next_seq": self.next_seq,
+            "creates": self.creates,
+            "minted": self.minted,
+            "deleted": sorted(self.deleted),
+            "seed": self.seed,
+            "anchor": self.anchor,
+            "count": self.count,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Meta:
+        if data is None:
+            return cls()
+        return cls(
+            closed=data["closed"],
+            next_seq=data["next_seq"],
+            creates=data["creates"],
+            minted=data["minted"],
+            deleted=frozenset(data["deleted"]),
+            seed=data["seed"],
+            anchor=data["anchor"],
+            count=data["count"],
+        )
 
 
 @dataclass(frozen=True)
@@ -122,16 +159,13 @@ class Collection:
     # bookkeeping
 
     def meta(self) -> Meta:
-        found = self._store.get(self.environment.id, META_KIND, self.kind)
-        return found if isinstance(found, Meta) else Meta()
+        return Meta.from_json(self._store.get(self.environment.id, META_KIND, self.kind))
 
     def _change_meta(self, change: Callable[[Meta], Meta]) -> Meta:
-        def apply(old: Any) -> Meta:
-            return change(old if isinstance(old, Meta) else Meta())
+        def apply(old: Any) -> dict[str, Any]:
+            return change(Meta.from_json(old)).to_json()
 
-        new = self._store.update(self.environment.id, META_KIND, self.kind, apply)
-        assert isinstance(new, Meta)
-        return new
+        return Meta.from_json(self._store.update(self.environment.id, META_KIND, self.kind, apply))
 
     @property
     def closed(self) -> bool:
@@ -159,7 +193,7 @@ class Collection:
 
     def entry(self, item_id: str) -> Entry | None:
         found = self._store.get(self.environment.id, self.kind, item_id)
-        return found if isinstance(found, Entry) else None
+        return None if found is None else Entry.from_json(found)
 
     def is_deleted(self, item_id: str) -> bool:
         return item_id in self.meta().deleted
@@ -185,7 +219,7 @@ class Collection:
         """Store a new item after every other (creating closes the collection)."""
         meta = self._next_seq(close=create, create=create)
         entry = Entry(meta.next_seq - 1, copy_json(item), -1)
-        self._store.put(self.environment.id, self.kind, item_id, entry)
+        self._store.put(self.environment.id, self.kind, item_id, entry.to_json())
         return entry
 
     def replace(self, item_id: str, item: dict[str, Any]) -> None:
@@ -194,9 +228,7 @@ class Collection:
         if entry is None:
             self.insert(item_id, item, create=False)
             return
-        self._store.put(
-            self.environment.id, self.kind, item_id, Entry(entry.seq, copy_json(item), -1)
-        )
+        self._store.put(self.environment.id, self.kind, item_id, [entry.seq, copy_json(item), -1])
 
     def remove(self, item_id: str) -> bool:
         """Delete an item; an open collection remembers it, so it stays deleted."""
@@ -208,9 +240,7 @@ class Collection:
     def entries(self) -> list[tuple[str, Entry]]:
         """Every stored entry, in list order (newest first for ``order: newest``)."""
         found = [
-            (key, value)
-            for key, value in self._store.items(self.environment.id, self.kind)
-            if isinstance(value, Entry)
+            (key, Entry(*value)) for key, value in self._store.items(self.environment.id, self.kind)
         ]
         found.sort(key=lambda pair: pair[1].seq, reverse=self.spec.order == "newest")
         return found
@@ -295,7 +325,7 @@ class Collection:
         put = self._store.put
         env_id, kind = self.environment.id, self.kind
         for index in range(count):
-            put(env_id, kind, factory.item_id(ctx, index), Entry(index, None, index))
+            put(env_id, kind, factory.item_id(ctx, index), [index, None, index])
         for offset, partial in enumerate(items or ()):
             index = count + offset
             explicit = get_path(partial, self.spec.id_field)

@@ -122,9 +122,10 @@ class Resources:
     def collections_of(self, environment: Environment) -> list[dict[str, Any]]:
         """Every collection that holds state in an environment (for the control API)."""
         found = []
-        for kind, meta in self.store.items(environment.id, META_KIND):
-            if not kind.startswith(KIND_PREFIX) or not isinstance(meta, Meta):
+        for kind, data in self.store.items(environment.id, META_KIND):
+            if not kind.startswith(KIND_PREFIX):
                 continue
+            meta = Meta.from_json(data)
             connector_key, name, account, parent = kind[len(KIND_PREFIX) :].split("|", 3)
             found.append(
                 {

@@ -114,6 +114,21 @@ class Latency:
             value = self.ms
         return max(0.0, value)
 
+    def to_json(self) -> dict[str, Any]:
+        """The plain JSON form the stores keep."""
+        return {
+            "distribution": self.distribution,
+            "ms": self.ms,
+            "min": self.min,
+            "max": self.max,
+            "mean": self.mean,
+            "stddev": self.stddev,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Latency:
+        return cls(**data)
+
     def public(self) -> dict[str, Any]:
         if self.distribution == "fixed":
             return {"ms": self.ms}
@@ -229,6 +244,39 @@ class Rule:
         if self.kind == "credential_expired":
             return TOKEN_UNAUTHORIZED
         return phrase(self.status)
+
+    def to_json(self) -> dict[str, Any]:
+        """The plain JSON form the stores keep (``expires_at`` as an ISO string)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "owner": self.owner,
+            "connector": self.connector,
+            "action": self.action,
+            "account": self.account,
+            "times": self.times,
+            "after": self.after,
+            "expires_at": None if self.expires_at is None else self.expires_at.isoformat(),
+            "status": self.status,
+            "error": self.error,
+            "body": None if self.body is None else dict(self.body),
+            "headers": dict(self.headers),
+            "retry_after": self.retry_after,
+            "latency": None if self.latency is None else self.latency.to_json(),
+            "name": self.name,
+            "order": self.order,
+            "seen": self.seen,
+            "used": self.used,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Rule:
+        fields = dict(data)
+        if fields["expires_at"] is not None:
+            fields["expires_at"] = datetime.fromisoformat(fields["expires_at"])
+        if fields["latency"] is not None:
+            fields["latency"] = Latency.from_json(fields["latency"])
+        return cls(**fields)
 
     def public(self) -> dict[str, Any]:
         """The JSON form served by the control API."""

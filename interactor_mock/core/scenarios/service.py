@@ -81,7 +81,7 @@ class Scenarios:
         self._parse(rule)  # check before taking a number
         number = self._next_number(environment)
         parsed = self._parse(rule, rule_id=f"rule-{number}", order=number)
-        self.store.put(environment.id, RULE_KIND, parsed.id, parsed)
+        self.store.put(environment.id, RULE_KIND, parsed.id, parsed.to_json())
         return parsed
 
     def scenario(
@@ -152,9 +152,8 @@ class Scenarios:
         """The environment's live rules, in the order they apply (expired ones dropped)."""
         now = self.clock()
         found: list[Rule] = []
-        for key, rule in self.store.items(environment.id, RULE_KIND):
-            if not isinstance(rule, Rule):
-                continue
+        for key, data in self.store.items(environment.id, RULE_KIND):
+            rule = Rule.from_json(data)
             if rule.expired(now):
                 self.store.delete(environment.id, RULE_KIND, key)
                 continue
@@ -163,8 +162,9 @@ class Scenarios:
 
     def rule(self, environment: Environment, rule_id: str) -> Rule:
         """Raises UnknownScenario."""
-        found = self.store.get(environment.id, RULE_KIND, rule_id)
-        if not isinstance(found, Rule) or found.expired(self.clock()):
+        data = self.store.get(environment.id, RULE_KIND, rule_id)
+        found = None if data is None else Rule.from_json(data)
+        if found is None or found.expired(self.clock()):
             raise UnknownScenario(f"Scenario rule {rule_id!r} not found (it may be used up)")
         return found
 
@@ -182,22 +182,29 @@ class Scenarios:
         return int(new or 0)
 
     def _use(self, environment: Environment, rule: Rule) -> Rule | None:
-        """Count a matching call against a stored rule; the rule as applied, or None."""
-        applied: list[Rule] = []
+        """Count a matching call against a stored rule; the rule as applied, or None.
+
+        A store may call ``change`` more than once (Redis retries it when another writer got
+        there first): only the last attempt, the one the store kept, decides.
+        """
+        applied: list[Rule | None] = []
         now = self.clock()
 
         def change(old: Any) -> Any:
-            if not isinstance(old, Rule) or old.expired(now):
+            rule = None if old is None else Rule.from_json(old)
+            if rule is None or rule.expired(now):
+                applied.append(None)
                 return None
-            seen = old.seen + 1
-            if seen <= old.after:
-                return replace(old, seen=seen)
-            new = replace(old, seen=seen, used=old.used + 1)
+            seen = rule.seen + 1
+            if seen <= rule.after:
+                applied.append(None)
+                return replace(rule, seen=seen).to_json()
+            new = replace(rule, seen=seen, used=rule.used + 1)
             applied.append(new)
-            return None if new.times is not None and new.used >= new.times else new
+            return None if new.times is not None and new.used >= new.times else new.to_json()
 
         self.store.update(environment.id, RULE_KIND, rule.id, change)
-        return applied[0] if applied else None
+        return applied[-1] if applied else None
 
     def apply(self, call: ActionCall, *, prefer: str | None = None) -> Applied | None:
         """The scenario step of a call: wait, then fail it, or give the output to answer.
