@@ -342,7 +342,7 @@ class Calendar:
     def get_calendar(self, call: ActionCall) -> Any:
         """``calendar.calendarList.get``: ``primary`` names the account's primary calendar."""
         calendars = self.resources.for_call(call, self.calendars_spec)
-        if call.input.get("calendarId") == "primary" and calendars.closed:
+        if call.input.get("calendarId") == "primary":
             for item in calendars.items():
                 if item.get("primary"):
                     return {"status_code": 200, "body": item}

@@ -94,8 +94,8 @@ class Slack:
     def _channel(self, call: ActionCall) -> str:
         wanted = str(call.input["channel"])
         channels = self.resources.collection(call.environment, self.channels_spec, call.account)
-        if not channels.closed:
-            return wanted
+        if not channels.seeded and len(channels) == 0:
+            return wanted  # an account with no channels stored takes any channel name
         name = wanted.lstrip("#")
         for item in channels.items():
             if wanted == item.get("id") or name == item.get("name"):

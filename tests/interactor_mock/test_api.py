@@ -221,14 +221,23 @@ def test_execute_is_deterministic_for_the_same_call(api, granted):
 
 
 def test_execute_answers_differently_for_different_input(api, granted):
-    first = api.post(EXECUTE.format("email.get"), json={"message_id": "m1"}).json()
-    second = api.post(EXECUTE.format("email.get"), json={"message_id": "m2"}).json()
+    first = api.post(EXECUTE.format("email.send"), json=DRAFT).json()
+    second = api.post(EXECUTE.format("email.send"), json={**DRAFT, "subject": "Tea?"}).json()
     assert first != second
 
 
-def test_email_get_answers_the_message_asked_for(api, granted):
+def test_email_get_answers_the_message_asked_for(api, granted, engine, dev):
+    engine.seeds.seed_collection(dev, "gmail", "messages", "alice", [{"id": "18c2f0a1b2"}])
     output = api.post(EXECUTE.format("email.get"), json={"message_id": "18c2f0a1b2"}).json()
     assert output["output"]["id"] == "18c2f0a1b2"
+
+
+def test_email_get_of_a_message_never_stored_is_not_found(api, granted):
+    response = api.post(EXECUTE.format("email.get"), json={"message_id": "18c2f0a1b2"})
+    assert (response.status_code, response.json()) == (
+        500,
+        {"error": "Requested entity was not found."},
+    )
 
 
 def test_request_values_are_echoed_where_names_match(api, granted):

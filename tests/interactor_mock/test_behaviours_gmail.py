@@ -92,7 +92,14 @@ def test_replying_to_a_message_that_does_not_exist_fails_like_gmail(gmail, mailb
     assert body == {"error": "Requested entity was not found."}
 
 
-def test_replying_in_an_unseeded_mailbox_keeps_the_original(gmail):
+def test_replying_to_a_message_never_stored_is_not_found(gmail):
+    body = gmail("email.reply", {"message_id": "18c2f0a1b2c3d4e5", "body": "x"}, expect=500)
+    assert body["error"] == "Requested entity was not found."
+    assert gmail("email.list")["messages"] == []
+
+
+def test_replying_keeps_the_original_in_the_mailbox(gmail, engine, dev):
+    engine.seeds.seed_collection(dev, "gmail", "messages", "alice", [{"id": "18c2f0a1b2c3d4e5"}])
     reply = gmail("email.reply", {"message_id": "18c2f0a1b2c3d4e5", "body": "x"})
     original = gmail("email.get", {"message_id": "18c2f0a1b2c3d4e5"})
     assert reply["threadId"] == original["threadId"]

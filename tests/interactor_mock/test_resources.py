@@ -1,5 +1,5 @@
-"""Declared resources: compiled declarations, open and closed collections, paging, ids,
-provider errors, isolation, the coded Drive and Slack collections, the control API."""
+"""Declared resources: compiled declarations, collections that hold only what is stored,
+paging, ids, provider errors, isolation, the coded Drive and Slack collections, the control API."""
 
 from __future__ import annotations
 
@@ -116,30 +116,35 @@ def test_page_tokens_round_trip_and_reject_strangers():
             decode_token(bad)
 
 
-# --- open and closed collections --------------------------------------------------------------
+# --- nothing from nowhere ----------------------------------------------------------------------
 
 
-def test_an_untouched_collection_answers_generated_data(run):
-    first = ok(run("gmail", "email.get", {"message_id": "abc123"}))
-    assert first["id"] == "abc123"
-    assert ok(run("gmail", "email.get", {"message_id": "abc123"})) == first
-    assert ok(run("gmail", "email.list"))["messages"]  # generated: a mailbox the mock made up
+NOT_FOUND = (500, {"error": "Requested entity was not found."})
 
 
-def test_an_item_seen_stays_when_the_collection_closes(run):
-    seen = ok(run("gmail", "email.get", {"message_id": "abc123"}))
+def test_a_fresh_accounts_collections_are_empty_and_invent_nothing(run):
+    assert ok(run("gmail", "email.list"))["messages"] == []
+    assert ok(run("gmail", "email.draft.list"))["drafts"] == []
+    assert run("gmail", "email.get", {"message_id": "abc123"}) == NOT_FOUND
+    assert run("gmail", "email.delete", {"message_id": "abc123"}) == NOT_FOUND
+    assert run("gmail", "email.draft.update", {"draft_id": "r1", "body": "x"}) == NOT_FOUND
+    assert ok(run("gmail", "email.list"))["messages"] == []  # a miss stores nothing
+
+
+def test_a_collection_holds_exactly_what_was_created(run):
     sent = ok(run("gmail", "email.send", DRAFT))
     listed = ok(run("gmail", "email.list"))["messages"]
-    assert [m["id"] for m in listed] == [sent["id"], seen["id"]]
-    assert ok(run("gmail", "email.get", {"message_id": "abc123"})) == seen
-    status, body = run("gmail", "email.get", {"message_id": "other"})
-    assert (status, body) == (500, {"error": "Requested entity was not found."})
+    assert [m["id"] for m in listed] == [sent["id"]]
+    assert ok(run("gmail", "email.get", {"message_id": sent["id"]}))["id"] == sent["id"]
+    assert run("gmail", "email.get", {"message_id": "other"}) == NOT_FOUND
 
 
-def test_deleting_in_an_open_collection_is_remembered(run):
-    ok(run("gmail", "email.delete", {"message_id": "m1"}))
-    assert run("gmail", "email.get", {"message_id": "m1"})[0] == 500
-    assert ok(run("gmail", "email.get", {"message_id": "m2"}))["id"] == "m2"
+def test_a_deleted_item_is_gone_and_a_second_delete_is_not_found(run):
+    sent = ok(run("gmail", "email.send", DRAFT))
+    ok(run("gmail", "email.delete", {"message_id": sent["id"]}))
+    assert run("gmail", "email.get", {"message_id": sent["id"]}) == NOT_FOUND
+    assert run("gmail", "email.delete", {"message_id": sent["id"]}) == NOT_FOUND
+    assert ok(run("gmail", "email.list"))["messages"] == []
 
 
 def test_a_draft_is_created_read_updated_listed_and_deleted(run):

@@ -7,12 +7,16 @@ import pytest
 HELPERS = """
     import requests
 
-    def execute(interactor, account, connector="gmail", action="email.list"):
+    GENERATED = {"message_id": "m1", "attachment_id": "a1"}
+
+    def execute(interactor, account, connector="gmail", action="email.attachment.get"):
+        # The default action's output is generated (it stores nothing): it depends on the seed.
+        payload = GENERATED if action == "email.attachment.get" else {}
         return requests.post(
             f"{interactor.base_url}/connector/{connector}/action/{action}/execute",
             params={"account": account},
             headers=interactor.headers,
-            json={},
+            json=payload,
             timeout=10,
         )
 """

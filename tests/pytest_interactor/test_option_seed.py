@@ -10,10 +10,10 @@ HELPERS = """
 
     def listed(interactor, account="alice"):
         return requests.post(
-            f"{interactor.base_url}/connector/gmail/action/email.list/execute",
+            f"{interactor.base_url}/connector/gmail/action/email.attachment.get/execute",
             params={"account": account},
             headers=interactor.headers,
-            json={},
+            json={"message_id": "m1", "attachment_id": "a1"},  # generated: seed-dependent
             timeout=10,
         ).json()
 """

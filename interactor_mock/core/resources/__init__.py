@@ -7,13 +7,10 @@ once, when the engine starts, and fails loudly (file and JSON pointer) on a bad 
 per parent, such as a calendar), so that a created object appears in ``get`` and ``list`` with
 the fields the create call set, ``update`` changes them, and ``delete`` removes it.
 
-A collection starts *open*: it holds only what a client touched, and an id it does not hold
-is answered with generated data, as if the mailbox were a large unknown one (the mock's
-behaviour before any state). It becomes *closed* once it is seeded or the account creates an
-item in it: from then on it holds everything there is, so an unknown id fails as the provider
-would, and ``list`` pages through exactly the stored items. Items a client has seen in an open
-collection (``get``, ``update``) are kept, so they stay consistent when it closes; deleted
-ones are remembered and fail from then on.
+A collection holds exactly what is stored: a fresh account's collections are empty unless
+seeded, ``list`` pages through the stored items only, and ``get``, ``update`` or ``delete`` of
+an id it does not hold fails as the provider would. Nothing is ever generated for an unknown
+id, so nothing can appear from nowhere (after a restart on a persistent store either).
 
 Seeded items are kept as compact entries (a sequence number and an index into a seeded batch)
 and built on read by a deterministic factory, so a 5,000-message mailbox costs a few hundred

@@ -57,30 +57,27 @@ class Entry(NamedTuple):
 
 
 class Meta(NamedTuple):
-    """A collection's bookkeeping: closed or open, counters, the seeded batch, tombstones
-    (a named tuple: changing it, :meth:`_replace`, is several times cheaper than a frozen
-    dataclass's ``replace``)."""
+    """A collection's bookkeeping: counters and the seeded batch (a named tuple: changing it,
+    :meth:`_replace`, is several times cheaper than a frozen dataclass's ``replace``)."""
 
-    closed: bool = False
     next_seq: int = 0
     creates: int = 0
     minted: int = 0
-    deleted: frozenset[str] = frozenset()
     seed: int = 0
     anchor: str = ""
     count: int = 0  # type: ignore[assignment]  # (a field, not tuple.count)
+    seeded: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        """The plain JSON form the stores keep (``deleted`` as a sorted list)."""
+        """The plain JSON form the stores keep."""
         return {
-            "closed": self.closed,
             "next_seq": self.next_seq,
             "creates": self.creates,
             "minted": self.minted,
-            "deleted": sorted(self.deleted),
             "seed": self.seed,
             "anchor": self.anchor,
             "count": self.count,
+            "seeded": self.seeded,
         }
 
     @classmethod
@@ -88,14 +85,13 @@ class Meta(NamedTuple):
         if data is None:
             return cls()
         return cls(
-            closed=data["closed"],
             next_seq=data["next_seq"],
             creates=data["creates"],
             minted=data["minted"],
-            deleted=frozenset(data["deleted"]),
             seed=data["seed"],
             anchor=data["anchor"],
             count=data["count"],
+            seeded=data["seeded"],
         )
 
 
@@ -169,24 +165,23 @@ class Collection:
 
     @property
     def closed(self) -> bool:
-        return self.meta().closed
+        """Always true: a collection holds exactly what is stored (nothing is generated for
+        an unknown id). Kept for the control API's ``closed`` field."""
+        return True
 
-    def close(self) -> None:
-        """Hold only what is stored from now on (what seeding and creating do)."""
-        self._change_meta(lambda m: m._replace(closed=True))
+    @property
+    def seeded(self) -> bool:
+        """Whether the collection was seeded (it may hold no item, if seeded with none)."""
+        return self.meta().seeded
 
     def mint(self) -> int:
         """A number no other call on this collection gets (the salt of a new id), so that
         concurrent creates never pick the same id; deterministic for a sequence of calls."""
         return self._change_meta(lambda m: m._replace(minted=m.minted + 1)).minted
 
-    def _next_seq(self, *, close: bool = False, create: bool = False) -> Meta:
+    def _next_seq(self, *, create: bool = False) -> Meta:
         return self._change_meta(
-            lambda m: m._replace(
-                next_seq=m.next_seq + 1,
-                closed=m.closed or close,
-                creates=m.creates + (1 if create else 0),
-            )
+            lambda m: m._replace(next_seq=m.next_seq + 1, creates=m.creates + (1 if create else 0))
         )
 
     # items
@@ -194,9 +189,6 @@ class Collection:
     def entry(self, item_id: str) -> Entry | None:
         found = self._store.get(self.environment.id, self.kind, item_id)
         return None if found is None else Entry.from_json(found)
-
-    def is_deleted(self, item_id: str) -> bool:
-        return item_id in self.meta().deleted
 
     def materialise(self, item_id: str, entry: Entry) -> dict[str, Any]:
         """The full item of an entry (seeded ones are built by the collection's factory): a
@@ -216,8 +208,8 @@ class Collection:
         return self.materialise(item_id, entry) if entry is not None else None
 
     def insert(self, item_id: str, item: dict[str, Any], *, create: bool = True) -> Entry:
-        """Store a new item after every other (creating closes the collection)."""
-        meta = self._next_seq(close=create, create=create)
+        """Store a new item after every other (``create`` counts it as the account's own)."""
+        meta = self._next_seq(create=create)
         entry = Entry(meta.next_seq - 1, copy_json(item), -1)
         self._store.put(self.environment.id, self.kind, item_id, entry.to_json())
         return entry
@@ -231,11 +223,8 @@ class Collection:
         self._store.put(self.environment.id, self.kind, item_id, [entry.seq, copy_json(item), -1])
 
     def remove(self, item_id: str) -> bool:
-        """Delete an item; an open collection remembers it, so it stays deleted."""
-        removed = self._store.delete(self.environment.id, self.kind, item_id)
-        if not self.closed:
-            self._change_meta(lambda m: m._replace(deleted=m.deleted | {item_id}))
-        return removed
+        """Delete an item; whether it was there."""
+        return self._store.delete(self.environment.id, self.kind, item_id)
 
     def entries(self) -> list[tuple[str, Entry]]:
         """Every stored entry, in list order (newest first for ``order: newest``)."""
@@ -253,7 +242,7 @@ class Collection:
         return len(self._store.items(self.environment.id, self.kind))
 
     def clear(self) -> None:
-        """Forget every item and the bookkeeping: the collection is open and empty again."""
+        """Forget every item and the bookkeeping: the collection is empty again."""
         for key, _ in self._store.items(self.environment.id, self.kind):
             self._store.delete(self.environment.id, self.kind, key)
         self._store.delete(self.environment.id, META_KIND, self.kind)
@@ -309,11 +298,11 @@ class Collection:
         anchor: datetime,
         items: list[dict[str, Any]] | None = None,
     ) -> None:
-        """Replace the collection by ``count`` seeded items and explicit ``items``; closed."""
+        """Replace the collection by ``count`` seeded items and explicit ``items``."""
         self.clear()
         self._change_meta(
             lambda m: m._replace(
-                closed=True,
+                seeded=True,
                 seed=seed,
                 anchor=anchor.isoformat(),
                 count=count,

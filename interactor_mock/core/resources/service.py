@@ -24,7 +24,6 @@ from interactor_mock.core.resources.collection import META_KIND
 from interactor_mock.core.resources.collection import Collection
 from interactor_mock.core.resources.collection import Factory
 from interactor_mock.core.resources.collection import Keep
-from interactor_mock.core.resources.collection import Meta
 from interactor_mock.core.resources.collection import SeedContext
 from interactor_mock.core.resources.collection import SortKey
 from interactor_mock.core.resources.ids import make_id
@@ -122,10 +121,9 @@ class Resources:
     def collections_of(self, environment: Environment) -> list[dict[str, Any]]:
         """Every collection that holds state in an environment (for the control API)."""
         found = []
-        for kind, data in self.store.items(environment.id, META_KIND):
+        for kind, _ in self.store.items(environment.id, META_KIND):
             if not kind.startswith(KIND_PREFIX):
                 continue
-            meta = Meta.from_json(data)
             connector_key, name, account, parent = kind[len(KIND_PREFIX) :].split("|", 3)
             found.append(
                 {
@@ -133,7 +131,7 @@ class Resources:
                     "collection": name,
                     "account": account,
                     "parent": parent or None,
-                    "closed": meta.closed,
+                    "closed": True,  # every collection holds exactly what is stored
                     "items": len(self.store.items(environment.id, kind)),
                 }
             )
@@ -249,36 +247,12 @@ class Resources:
     def lookup(
         self, collection: Collection, item_id: str, action: Action | None = None
     ) -> dict[str, Any]:
-        """The item, fetched as the collection's ``get`` would: stored, else (open collection)
-        generated and kept; raises as :meth:`not_found` when it does not exist."""
+        """The stored item, a copy the caller owns; raises as :meth:`not_found` when the
+        collection does not hold it."""
         entry = collection.entry(item_id)
-        if entry is not None:
-            return collection.materialise(item_id, entry)
-        if collection.closed or collection.is_deleted(item_id):
-            self.not_found(collection, item_id, action)
-        item = self.virtual_item(collection, item_id)
-        collection.insert(item_id, item, create=False)
-        return item
-
-    def virtual_item(self, collection: Collection, item_id: str) -> dict[str, Any]:
-        """What the ``get`` action answers for an id of an open collection (generated)."""
-        spec = collection.spec
-        getter = spec.first("get")
-        item: Any = None
-        if getter is not None and getter.id_input is not None:
-            payload: dict[str, Any] = {getter.id_input: item_id}
-            if spec.parent_input and collection.parent is not None:
-                payload[spec.parent_input] = collection.parent
-            item = get_path(
-                self.base_output(collection.environment, getter.action, payload), getter.item_field
-            )
-        if not isinstance(item, dict):
-            schema = spec.item_schema or {"type": "object"}
-            value = self.generator.generate(
-                schema, seed=seed_for(collection.environment.seed, spec.key, item_id)
-            )
-            item = value if isinstance(value, dict) else {}
-        return set_path(item, spec.id_field, item_id)  # type: ignore[no-any-return]
+        if entry is None:
+            return self.not_found(collection, item_id, action)  # type: ignore[no-any-return]
+        return collection.materialise(item_id, entry)
 
     def overlay(
         self,
@@ -315,7 +289,7 @@ class Resources:
         return result
 
     def fresh_id(self, collection: Collection) -> str:
-        """A new id in the collection's style that no stored or deleted item has."""
+        """A new id in the collection's style that no stored item has."""
         spec = collection.spec
         now = self.clock()
         minted = collection.mint()
@@ -324,7 +298,7 @@ class Resources:
                 seed_for(collection.environment.seed, collection.kind, "new", minted, attempt)
             )
             candidate = make_id(spec.id_style, rng, now)
-            if collection.entry(candidate) is None and not collection.is_deleted(candidate):
+            if collection.entry(candidate) is None:
                 return candidate
         raise StateError(f"no free id in {collection!r}")  # pragma: no cover
 
@@ -370,15 +344,9 @@ class Resources:
     def _get(self, call: ActionCall, operation: Operation, collection: Collection) -> Any:
         item_id = self._item_id(call, operation)
         entry = collection.entry(item_id)
-        if entry is not None:
-            return self.wrap(call, operation, collection.materialise(item_id, entry))
-        if collection.closed or collection.is_deleted(item_id):
+        if entry is None:
             return self.not_found(collection, item_id, call.action)
-        base = self.base_output(call.environment, call.action, call.input, canonical=call.canonical)
-        found = get_path(base, operation.item_field)
-        item = set_path(found if isinstance(found, dict) else {}, collection.spec.id_field, item_id)
-        collection.insert(item_id, item, create=False)
-        return set_path(base, operation.item_field, item)
+        return self.wrap(call, operation, collection.materialise(item_id, entry))
 
     def _update(self, call: ActionCall, operation: Operation, collection: Collection) -> Any:
         item_id = self._item_id(call, operation)
@@ -389,11 +357,8 @@ class Resources:
 
     def _delete(self, call: ActionCall, operation: Operation, collection: Collection) -> Any:
         item_id = self._item_id(call, operation)
-        if collection.entry(item_id) is None and (
-            collection.closed or collection.is_deleted(item_id)
-        ):
+        if not collection.remove(item_id):
             return self.not_found(collection, item_id, call.action)
-        collection.remove(item_id)
         if operation.success_output is not None:
             return _substitute(operation.success_output, item_id)  # builds new containers
         return self.base_output(call.environment, call.action, call.input, canonical=call.canonical)
@@ -412,10 +377,6 @@ class Resources:
         keep: Keep | None = None,
         sort_key: SortKey | None = None,
     ) -> Any:
-        if not collection.closed:
-            return self.base_output(
-                call.environment, call.action, call.input, canonical=call.canonical
-            )
         token = call.input.get(operation.page_token_input) if operation.page_token_input else None
         try:
             chosen, next_token, total = collection.page(
