@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from interactor_mock import __version__
+from interactor_mock import serving
 from interactor_mock.config import DEFAULT_PORT
 from interactor_mock.config import MockConfig
 from interactor_mock.errors import ContractError
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="preload environments, connected accounts and their data from a JSON or YAML "
         "seed file (see the README: Seed data)",
     )
+    serving.add_state_arguments(serve)
 
     contracts_cli.add_parser(commands, EXIT_CODES_EPILOG)
 
@@ -139,7 +141,13 @@ def serve(args: argparse.Namespace) -> int:
         public_url=args.public_url,
     )
     try:
-        app = create_app(config)
+        spec = serving.store_spec(args)
+        store = serving.open_store(spec)
+    except serving.StateChoiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        app = create_app(config, store=store)
     except (ContractError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -152,13 +160,19 @@ def serve(args: argparse.Namespace) -> int:
         except HTTPError as exc:
             print(f"error: --seed-file {args.seed_file}: {exc.message}", file=sys.stderr)
             return 2
+    on_werkzeug = spec["kind"] == "memory" or args.server == "werkzeug"
     try:
-        server = make_server(args.host, args.port, app, threaded=True)
+        if on_werkzeug:
+            server = make_server(args.host, args.port, app, threaded=True)
+            port = server.server_port
+        else:
+            port = args.port or serving.free_port(args.host)
+            make_server(args.host, port, app).server_close()  # fail here, clearly, if taken
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
     engine = app.extensions["interactor_mock"]
-    origin = f"http://{args.host}:{server.server_port}"
+    origin = f"http://{args.host}:{port}"
     registry = engine.registry
     print(f"interactor-mock {__version__} serving {origin}/api/v1", flush=True)
     print(
@@ -169,8 +183,15 @@ def serve(args: argparse.Namespace) -> int:
         print(f"  {environment.name:<12} x-api-key: {environment.api_key}")
     if seeded is not None:
         print(f"  seeded from {args.seed_file}: {', '.join(seeded['environments']) or 'nothing'}")
+    print(serving.describe_state(spec, engine))
     print(f"  console: {origin}/   (open it in a browser)")
-    print(f"  control API: {origin}/_mock/health   (Ctrl-C to stop)", flush=True)
+    workers = "werkzeug threads" if on_werkzeug else f"granian, {args.workers} worker(s)"
+    ready = f"  control API: {origin}/_mock/health   ({workers}; Ctrl-C to stop)"
+    if not on_werkzeug:
+        serving.serve_workers(args, spec, config, port, ready=ready)
+        print("\nstopped", flush=True)
+        return 0
+    print(ready, flush=True)
     try:
         # werkzeug's serve_forever returns on Ctrl-C itself; catch it too for older versions.
         server.serve_forever(poll_interval=0.1)

@@ -27,6 +27,13 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+@pytest.fixture(autouse=True)
+def _state_home(tmp_path_factory, monkeypatch):
+    """``serve``'s default state file goes to a directory of this test, never the user's
+    ``~/.local/state`` (subprocesses inherit the variable), and no test sees another's."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state-home")))
+
+
 @pytest.fixture
 def clock():
     return Clock()

@@ -27,11 +27,17 @@ from interactor_mock.core.oauth import OAuth
 from interactor_mock.core.resources import Resources
 from interactor_mock.core.scenarios import Scenarios
 from interactor_mock.core.seed import Seeder
+from interactor_mock.errors import UnknownEnvironment
 from interactor_mock.store import GLOBAL
 from interactor_mock.store import MemoryStore
 from interactor_mock.store import Store
 
 __all__ = ["Engine", "utcnow"]
+
+
+#: The record that says a store's default environments were made (see ``Engine.bootstrap``).
+BOOTSTRAP_KIND = "bootstrap"
+BOOTSTRAP_KEY = "default-environments"
 
 
 def utcnow() -> datetime:
@@ -99,13 +105,28 @@ class Engine:
         return self.clock()
 
     def bootstrap(self) -> None:
-        """Create the default environments, as a fresh Interactor account has them."""
-        existing = {e.id for e in self.environments.all()}
-        for index, name in enumerate(DEFAULT_ENVIRONMENTS):
-            if name.lower() in existing:
-                continue
-            fixed = self.config.api_key if index == 0 else None
-            self.environments.create(name, api_key=fixed, env_id=name.lower())
+        """Create the default environments, as a fresh Interactor account has them, once per
+        store: a marker record says it was done, so a restart on a persistent store (or
+        another worker over it) keeps the environments, their keys and whatever a user
+        deleted. Each environment is made by one atomic store update, so that workers
+        starting together agree on one key. A configured ``api_key`` is the Development
+        key, then and on every later start."""
+        if self.store.get(GLOBAL, BOOTSTRAP_KIND, BOOTSTRAP_KEY) is None:
+            for index, name in enumerate(DEFAULT_ENVIRONMENTS):
+                fixed = self.config.api_key if index == 0 else None
+                self.environments.ensure(name, name.lower(), api_key=fixed)
+            self.store.update(
+                GLOBAL, BOOTSTRAP_KIND, BOOTSTRAP_KEY, lambda old: old or {"done": True}
+            )
+        fixed = self.config.api_key
+        if fixed is not None:
+            development = DEFAULT_ENVIRONMENTS[0].lower()
+            try:
+                current = self.environments.get(development)
+            except UnknownEnvironment:
+                return
+            if current.api_key != fixed:
+                self.environments.rotate(development, api_key=fixed)
 
     @property
     def default_environment(self) -> Environment:

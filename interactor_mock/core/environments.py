@@ -157,6 +157,25 @@ class Environments:
         self._store.put(GLOBAL, KEY_INDEX, key, ident)
         return environment
 
+    def ensure(self, name: str, env_id: str, *, api_key: str | None = None) -> Environment:
+        """The environment ``env_id``, created (with ``api_key`` or a fresh key) only if no
+        process made it first: one atomic ``update`` decides, so that several workers
+        bootstrapping one shared store agree on one key."""
+        candidate = Environment(
+            id=env_id,
+            name=name,
+            api_key=api_key or new_api_key(),
+            seed=self._default_seed,
+            created_at=self._now(),
+        ).to_json()
+        stored = self._store.update(
+            env_id, ENV_KIND, ENV_KEY, lambda old: candidate if old is None else old
+        )
+        assert stored is not None
+        environment = Environment.from_json(stored)
+        self._store.put(GLOBAL, KEY_INDEX, environment.api_key, env_id)
+        return environment
+
     def _free_id(self, name: str) -> str:
         base = _SLUG.sub("-", name.lower()).strip("-") or "env"
         ident, n = base, 1
