@@ -40,6 +40,7 @@ GROUPS = {
     "memory": "bench.memory",
     "stores": "bench.stores",
     "wsgi-servers": "bench.wsgi_servers",
+    "serve": "bench.serve_state",
 }
 DEFAULT_JSON = BENCH_DIR / "results" / "latest.json"
 

@@ -419,11 +419,12 @@ class Gmail:
 
     def _new_draft(self, call: ActionCall, message: dict[str, Any]) -> dict[str, Any]:
         drafts = self.drafts(call)
+        reserved = drafts.reserve()  # one store write for the id's salt and the place
         draft: dict[str, Any] = {
-            "id": self.resources.fresh_id(drafts),
+            "id": self.resources.fresh_id(drafts, minted=reserved.minted),
             "message": message,
         }
-        drafts.insert(draft["id"], draft)
+        drafts.insert_reserved(draft["id"], draft, reserved)
         return draft
 
     def draft_create(self, call: ActionCall) -> Any:

@@ -179,6 +179,22 @@ class Collection:
         concurrent creates never pick the same id; deterministic for a sequence of calls."""
         return self._change_meta(lambda m: m._replace(minted=m.minted + 1)).minted
 
+    def reserve(self) -> Meta:
+        """Count a create and take its numbers in one atomic update: the new ``minted`` (the
+        salt of its id, as :meth:`mint`), ``next_seq - 1`` (its place, as :meth:`insert`)
+        and ``creates - 1`` (the creates before it). One store write instead of three."""
+        return self._change_meta(
+            lambda m: m._replace(
+                next_seq=m.next_seq + 1, creates=m.creates + 1, minted=m.minted + 1
+            )
+        )
+
+    def insert_reserved(self, item_id: str, item: dict[str, Any], reserved: Meta) -> Entry:
+        """Store a created item at the place :meth:`reserve` gave it."""
+        entry = Entry(reserved.next_seq - 1, copy_json(item), -1)
+        self._store.put(self.environment.id, self.kind, item_id, entry.to_json())
+        return entry
+
     def _next_seq(self, *, create: bool = False) -> Meta:
         return self._change_meta(
             lambda m: m._replace(next_seq=m.next_seq + 1, creates=m.creates + (1 if create else 0))

@@ -288,11 +288,13 @@ class Resources:
                 result = set_path(result, name, copy_json(value))
         return result
 
-    def fresh_id(self, collection: Collection) -> str:
-        """A new id in the collection's style that no stored item has."""
+    def fresh_id(self, collection: Collection, *, minted: int | None = None) -> str:
+        """A new id in the collection's style that no stored item has (``minted``: a number
+        :meth:`Collection.reserve` already took)."""
         spec = collection.spec
         now = self.clock()
-        minted = collection.mint()
+        if minted is None:
+            minted = collection.mint()
         for attempt in range(100):
             rng = random.Random(
                 seed_for(collection.environment.seed, collection.kind, "new", minted, attempt)
@@ -322,19 +324,20 @@ class Resources:
         return set_path(base, operation.item_field, item)
 
     def _create(self, call: ActionCall, operation: Operation, collection: Collection) -> Any:
-        meta = collection.meta()
+        reserved = collection.reserve()
+        before = reserved.creates - 1
         base = self.base_output(
-            call.environment, call.action, call.input, salt=meta.creates, canonical=call.canonical
+            call.environment, call.action, call.input, salt=before, canonical=call.canonical
         )
         found = get_path(base, operation.item_field)
         item = found if isinstance(found, dict) else {}
         item = self.overlay(operation, item, call.input)  # generation may echo input objects
-        example = call.action.example_for(call.canonical) if meta.creates == 0 else None
+        example = call.action.example_for(call.canonical) if before == 0 else None
         item_id = get_path(item, collection.spec.id_field) if example is not None else None
         if not isinstance(item_id, str) or not item_id or collection.entry(item_id) is not None:
-            item_id = self.fresh_id(collection)
+            item_id = self.fresh_id(collection, minted=reserved.minted)
         item = set_path(item, collection.spec.id_field, item_id)
-        collection.insert(item_id, item)
+        collection.insert_reserved(item_id, item, reserved)
         return set_path(base, operation.item_field, item)
 
     def _item_id(self, call: ActionCall, operation: Operation) -> str:
