@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 
+from interactor_mock.errors import InteractorMockError
 from interactor_mock.errors import StoreError
 from interactor_mock.store import MemoryStore
 from interactor_mock.store import SqliteStore
@@ -59,7 +60,7 @@ WORKER_ENV = "INTERACTOR_MOCK_SERVE_WORKER"
 STATE_FILE = "state.sqlite3"
 
 
-class StateChoiceError(Exception):
+class StateChoiceError(InteractorMockError):
     """A state option that cannot be used; the message says why (exit code 2)."""
 
 

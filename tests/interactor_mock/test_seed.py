@@ -323,7 +323,8 @@ def test_serve_seeds_before_listening(tmp_path, monkeypatch, capsys):
         return Server()
 
     monkeypatch.setattr(werkzeug.serving, "make_server", make_server)
-    assert main(["serve", "--port", "0", "--seed-file", str(path)]) == 0
+    argv = ["serve", "--port", "0", "--state", "memory", "--seed-file", str(path)]
+    assert main(argv) == 0  # --state memory: served in this process, on werkzeug
     assert "seeded from" in capsys.readouterr().out
     engine = served["engine"]
     assert (

@@ -182,3 +182,38 @@ def test_a_deleted_default_environment_stays_deleted_after_a_restart(tmp_path):
     second = Engine(store=SqliteStore(path))
     assert [e.id for e in second.environments.all()] == ["development", "production"]
     second.store.close()  # type: ignore[attr-defined]
+
+
+def test_a_seed_file_is_applied_once_before_the_workers_serve(tmp_path):
+    import json
+
+    seed = tmp_path / "seed.json"
+    seed.write_text(
+        json.dumps(
+            {
+                "environments": {
+                    "ci": {
+                        "name": "CI",
+                        "apiKey": KEY,
+                        "accounts": {"alice": {"gmail": {"drafts": [{"id": "r-seeded"}]}}},
+                    }
+                }
+            }
+        )
+    )
+    served = start_serve(
+        "--state", str(tmp_path / "s.sqlite3"), "--workers", "2", "--seed-file", str(seed)
+    )
+    try:
+        assert "holds 4 environments, 1 connected accounts, 1 stored items" in served.text
+        for _ in range(4):  # whichever worker answers
+            listed = requests.post(
+                f"{served.origin}/api/v1/connector/interactor/gmail/action/email.draft.list/execute",
+                params={"account": "alice"},
+                json={},
+                headers={"x-api-key": KEY},
+                timeout=10,
+            )
+            assert [d["id"] for d in listed.json()["output"]["drafts"]] == ["r-seeded"]
+    finally:
+        assert served.stop() == 0
