@@ -93,6 +93,28 @@ class Unauthorized(HTTPError):
     message = "Missing x-api-key header"
 
 
+class Forbidden(HTTPError):
+    """The request may not do this here: cross-site, a wrong admin token, a bad CSRF token."""
+
+    status = 403
+    code = "forbidden"
+    message = "Forbidden"
+
+
+class UnsupportedMediaType(HTTPError):
+    status = 415
+    code = "unsupported_media_type"
+    message = "Request body must be sent as Content-Type: application/json"
+
+
+class MisdirectedRequest(HTTPError):
+    """The Host header names a server this one does not serve (DNS rebinding)."""
+
+    status = 421
+    code = "misdirected_request"
+    message = "Host not served here"
+
+
 class NotFound(HTTPError, LookupError):
     status = 404
     code = "not_found"

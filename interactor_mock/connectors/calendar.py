@@ -76,6 +76,8 @@ EVENT_TITLES = (
     "Dentist",
     "Product demo",
 )
+#: The longest "for N hours" quickAdd understands (a year); longer stays in the title.
+MAX_DURATION_MINUTES = 366 * 24 * 60
 CALENDAR_NAMES = ("Team", "Holidays", "Family", "On-call", "Projects")
 
 
@@ -145,8 +147,12 @@ def parse_quick_add(text: str, now: datetime) -> QuickAdd:
     found_for = _FOR.search(rest)
     if found_for is not None:
         amount, unit = float(found_for.group(1)), found_for.group(2).lower()
-        duration = timedelta(minutes=amount) if unit.startswith("m") else timedelta(hours=amount)
-        rest = rest[: found_for.start()] + rest[found_for.end() :]
+        minutes = amount if unit.startswith("m") else amount * 60
+        if minutes <= MAX_DURATION_MINUTES:
+            duration = timedelta(minutes=minutes)
+            rest = rest[: found_for.start()] + rest[found_for.end() :]
+        else:  # "for 99999999999999999999 hours": not a duration, part of the title
+            found_for = None
     summary = re.sub(r"\s+", " ", rest).strip(" ,.-") or text.strip() or "Event"
     if start_time is None:
         if found_for is not None:

@@ -11,7 +11,6 @@ source, the output is checked against the contract before it leaves.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from collections.abc import Mapping
 from datetime import datetime
@@ -23,8 +22,12 @@ from interactor_mock.core.calls import Behaviour
 from interactor_mock.core.calls import Outcome
 from interactor_mock.core.calls import ProviderAnswer
 from interactor_mock.core.environments import Environment
+from interactor_mock.core.jsontext import NOT_JSON
+from interactor_mock.core.jsontext import loads
 from interactor_mock.core.oauth import OAuth
 from interactor_mock.core.resources import Resources
+from interactor_mock.core.resources import is_provider_shaped
+from interactor_mock.core.resources import provider_error_output
 from interactor_mock.core.scenarios import REAUTHORIZE
 from interactor_mock.core.scenarios import Scenarios
 from interactor_mock.errors import BadRequest
@@ -34,9 +37,8 @@ from interactor_mock.errors import CredentialNotFound
 from interactor_mock.errors import InvalidInput
 from interactor_mock.errors import NoTokens
 
-__all__ = ["Executor", "parse_body"]
+__all__ = ["NOT_JSON", "Executor", "parse_body"]
 
-NOT_JSON = "Request body must be valid JSON"
 NOT_OBJECT = "Request body must be a JSON object"
 
 
@@ -44,19 +46,31 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     """The JSON object in a request body; an empty body is an empty object.
 
     Raises:
-        BadRequest: not JSON, or JSON that is not an object.
+        BadRequest: not strict JSON (see :func:`~interactor_mock.core.jsontext.loads`), or
+            JSON that is not an object.
     """
     if not raw.strip():
         return {}
-    try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"{NOT_JSON}: {exc}") from None
+    payload = loads(raw)
     if not isinstance(payload, dict):
         raise BadRequest(
             f"{NOT_OBJECT}, not {type(payload).__name__ if payload is not None else 'null'}"
         )
     return payload
+
+
+def empty_path_id(action: Action, payload: Mapping[str, Any]) -> str | None:
+    """The first input of ``payload`` that names a part of the provider's URL path and is an
+    empty string: ``userId``, or a required ``id``/``...Id`` (``calendarId``, ``eventId``,
+    ``fileId``): optional ids such as ``threadId`` or ``colorId`` travel in the body or the
+    query, where an empty one is no path problem."""
+    required = action.input_schema.get("required", ())
+    for name, value in payload.items():
+        if value != "" or not (name == "id" or name.endswith("Id")):
+            continue
+        if name == "userId" or name in required:
+            return name
+    return None
 
 
 class Executor:
@@ -155,8 +169,13 @@ class Executor:
     def _answer(self, call: ActionCall) -> tuple[Any, str]:
         """The output of a call no scenario answered, and its source."""
         action = call.action
-        behaviour = self.behaviours.get((action.owner, action.connector, action.name))
         resources = self.resources
+        if empty_path_id(action, call.input) is not None and is_provider_shaped(
+            resources.catalog.success_schema(action)
+        ):
+            # GET .../calendars//events: the provider's path has no such resource.
+            return provider_error_output(404, "Not Found", reason="notFound"), "provider-error"
+        behaviour = self.behaviours.get((action.owner, action.connector, action.name))
         source = "generated"
         try:
             if behaviour is not None:

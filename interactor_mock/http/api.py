@@ -11,7 +11,6 @@ from flask import request
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.core.environments import Environment
 from interactor_mock.core.execute import parse_body
-from interactor_mock.errors import PayloadTooLarge
 from interactor_mock.errors import ScenarioAnswer
 from interactor_mock.http.context import account_parameter
 from interactor_mock.http.context import boolean_parameter
@@ -19,6 +18,7 @@ from interactor_mock.http.context import engine
 from interactor_mock.http.context import json_response
 from interactor_mock.http.context import note
 from interactor_mock.http.context import public_url
+from interactor_mock.http.context import request_body
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -109,11 +109,7 @@ def execute(owner: str, connector: str, action: str) -> Response:
     noted.action = action
     found = mock.registry.action(connector, action, owner)
     account = noted.account = account_parameter()
-    limit = mock.config.max_body_bytes
-    length = request.content_length
-    if length is not None and length > limit:
-        raise PayloadTooLarge(f"Request body is larger than {limit} bytes", limit=limit)
-    payload = noted.input = parse_body(request.get_data())
+    payload = noted.input = parse_body(request_body())
     try:
         outcome = mock.executor.execute(
             _environment(), found, account, payload, prefer=request.headers.get(PREFER)

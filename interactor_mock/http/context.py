@@ -22,7 +22,9 @@ from flask import request
 
 from interactor_mock.core.engine import Engine
 from interactor_mock.core.environments import Environment
+from interactor_mock.core.jsontext import loads
 from interactor_mock.errors import BadRequest
+from interactor_mock.errors import PayloadTooLarge
 
 EXTENSION = "interactor_mock"
 #: The WSGI environ key through which a request names the engine that serves it (set by
@@ -100,13 +102,41 @@ def account_parameter(args: Mapping[str, str] | None = None) -> str:
     raise BadRequest(MISSING_ACCOUNT, parameter="account")
 
 
-def json_object() -> dict[str, Any]:
-    """The JSON object body of a control-API request.
+def request_body() -> bytes:
+    """The request's body, read up to the engine's limit however it is sent (with a
+    ``Content-Length`` or chunked): at most ``limit + 1`` bytes are read.
 
     Raises:
-        BadRequest: the body is not a JSON object.
+        PayloadTooLarge: the body is longer than ``max_body_bytes``.
     """
-    data = request.get_json(silent=True) if request.get_data() else {}
+    if "body" in g:
+        cached: bytes = g.body
+        return cached
+    limit = engine().config.max_body_bytes
+    too_large = PayloadTooLarge(f"Request body is larger than {limit} bytes", limit=limit)
+    length = request.content_length
+    if length is not None and length > limit:
+        raise too_large
+    stream = request.environ["wsgi.input"]
+    if length is None and "wsgi.input_terminated" not in request.environ:
+        data = b""  # no length and an unterminated stream: nothing can be read safely
+    else:
+        data = stream.read(limit + 1 if length is None else length)
+    if len(data) > limit:
+        raise too_large
+    g.body = data
+    return data
+
+
+def json_object() -> dict[str, Any]:
+    """The JSON object body of a control-API request (an empty body is ``{}``).
+
+    Raises:
+        BadRequest: the body is not strict JSON, or not an object.
+        PayloadTooLarge: the body is over the limit.
+    """
+    raw = request_body()
+    data = loads(raw) if raw.strip() else {}
     if not isinstance(data, dict):
         raise BadRequest("Request body must be a JSON object")
     return data

@@ -54,6 +54,12 @@ NOT_FOUND_TEXT = "Not Found"
 INVALID_PAGE_TOKEN = "Invalid pageToken"
 
 
+def _empty_id(target: str, value: Any) -> bool:
+    """An empty string for an id field (``threadId: ""``): the provider ignores it."""
+    name = target.rsplit(".", 1)[-1]
+    return value == "" and (name == "id" or name.endswith("Id") or name.endswith("_id"))
+
+
 class Resources:
     """Answers declared resource operations from the store; the engine holds one.
 
@@ -279,12 +285,17 @@ class Resources:
         if operation.input_fields:
             for source, target in operation.input_fields.items():
                 value = get_path(payload, source)
-                if value is not None:
+                if value is not None and not _empty_id(target, value):
                     result = set_path(result, target, copy_json(value))
             return result
         properties = (spec.item_schema or {}).get("properties", {})
         for name, value in payload.items():
-            if name not in skip and name in properties and name != spec.id_field:
+            if (
+                name not in skip
+                and name in properties
+                and name != spec.id_field
+                and not _empty_id(name, value)
+            ):
                 result = set_path(result, name, copy_json(value))
         return result
 
@@ -340,26 +351,30 @@ class Resources:
         collection.insert_reserved(item_id, item, reserved)
         return set_path(base, operation.item_field, item)
 
-    def _item_id(self, call: ActionCall, operation: Operation) -> str:
+    def _item_id(self, call: ActionCall, operation: Operation, collection: Collection) -> str:
+        """The id the call names; an empty one names no item (the provider answers 404)."""
         assert operation.id_input is not None
-        return str(call.input.get(operation.id_input, ""))
+        item_id = str(call.input.get(operation.id_input, ""))
+        if not item_id:
+            self.not_found(collection, item_id, call.action)
+        return item_id
 
     def _get(self, call: ActionCall, operation: Operation, collection: Collection) -> Any:
-        item_id = self._item_id(call, operation)
+        item_id = self._item_id(call, operation, collection)
         entry = collection.entry(item_id)
         if entry is None:
             return self.not_found(collection, item_id, call.action)
         return self.wrap(call, operation, collection.materialise(item_id, entry))
 
     def _update(self, call: ActionCall, operation: Operation, collection: Collection) -> Any:
-        item_id = self._item_id(call, operation)
+        item_id = self._item_id(call, operation, collection)
         item = self.lookup(collection, item_id, call.action)
         changed = self.overlay(operation, item, call.input, copy=False)  # lookup's copy: ours
         collection.replace(item_id, changed)
         return self.wrap(call, operation, changed)
 
     def _delete(self, call: ActionCall, operation: Operation, collection: Collection) -> Any:
-        item_id = self._item_id(call, operation)
+        item_id = self._item_id(call, operation, collection)
         if not collection.remove(item_id):
             return self.not_found(collection, item_id, call.action)
         if operation.success_output is not None:
