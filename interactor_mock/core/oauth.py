@@ -210,10 +210,16 @@ def check_redirect_url(url: str | None) -> str | None:
     if url is None or url == "":
         return None
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BadRequest(
             "redirectUrl must be an absolute http or https URL", parameter="redirectUrl"
         )
+    try:
+        parts.port  # noqa: B018 (urlsplit checks the port when it is read)
+    except ValueError:
+        raise BadRequest(
+            "redirectUrl has an invalid port (a number from 0 to 65535)", parameter="redirectUrl"
+        ) from None
     return url
 
 
@@ -320,12 +326,17 @@ class OAuth:
         pending = self.pending(state)
         if not code:
             raise GrantError("Missing code parameter")
+        # Look before taking: a code presented with another grant's state stays usable by
+        # its own grant (only the right state consumes it).
+        found = self._store.get("", CODE_KIND, code)
+        if found is None:
+            raise GrantError("Unknown or already used authorization code")
+        if IssuedCode.from_json(found).state != pending.state:
+            raise GrantError("The authorization code was not issued for this state")
         taken = self._store.take("", CODE_KIND, code)
         if taken is None:
             raise GrantError("Unknown or already used authorization code")
         issued = IssuedCode.from_json(taken)
-        if issued.state != pending.state:
-            raise GrantError("The authorization code was not issued for this state")
         if self._clock() >= issued.expires_at:
             raise GrantError("The authorization code has expired: start again")
         self._forget_state(pending)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
@@ -18,6 +19,11 @@ from interactor_mock.errors import StateError
 from interactor_mock.http.app import EngineApp
 from interactor_mock.http.app import create_app
 from interactor_mock.http.app import serve
+from interactor_mock.http.security import Guard
+from interactor_mock.http.security import allowed_hosts as served_hosts
+
+#: Seconds a connection may sit idle (or stall mid-request) before the server closes it.
+IDLE_TIMEOUT = 60.0
 
 __all__ = ["MockServer"]
 
@@ -43,6 +49,11 @@ class MockServer:
             :attr:`app` is made for it on first use.
         config: settings for a new app.
         poll_interval: how often the serving loop checks for :meth:`stop` (seconds).
+        allowed_hosts: Host names the control API answers under, besides the loopback
+            names and ``host`` (``/api/v1`` and ``/oauth`` answer any).
+        admin_token: when set, every ``/_mock`` request needs
+            ``Authorization: Bearer <admin_token>``.
+        idle_timeout: seconds a connection may be idle or stall before it is closed.
     """
 
     def __init__(
@@ -53,6 +64,9 @@ class MockServer:
         app: Flask | None = None,
         config: MockConfig | None = None,
         poll_interval: float = 0.02,
+        allowed_hosts: Iterable[str] = (),
+        admin_token: str | None = None,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         self.host = host
         self.port = port
@@ -61,6 +75,9 @@ class MockServer:
         if app is None:
             self._served = serve(Engine(config))
         self.poll_interval = poll_interval
+        self.allowed_hosts = served_hosts(host, allowed_hosts)
+        self.admin_token = admin_token
+        self.idle_timeout = idle_timeout
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -106,12 +123,14 @@ class MockServer:
         """
         if self.is_running():
             raise StateError("MockServer is already running")
+        handler = type(
+            "_TimedRequestHandler", (_QuietRequestHandler,), {"timeout": self.idle_timeout}
+        )
+        guarded = Guard(
+            self._served or self.app, allowed=self.allowed_hosts, admin_token=self.admin_token
+        )
         self._server = make_server(
-            self.host,
-            self.port,
-            self._served or self.app,
-            threaded=True,
-            request_handler=_QuietRequestHandler,
+            self.host, self.port, guarded, threaded=True, request_handler=handler
         )
         self.port = self._server.server_port
         self._ready.clear()

@@ -24,6 +24,7 @@ from interactor_mock.errors import ContractViolation
 from interactor_mock.errors import HTTPError
 from interactor_mock.http import api
 from interactor_mock.http import oauth_pages
+from interactor_mock.http import security
 from interactor_mock.http.console import bp as console_bp
 from interactor_mock.http.context import ENVIRON_KEY
 from interactor_mock.http.context import EXTENSION
@@ -73,6 +74,8 @@ def _build(flask_class: type[Flask], engine: Engine | None) -> Flask:
     app.register_blueprint(control.bp)
     app.register_blueprint(control_state.bp)
     app.register_blueprint(console_bp)
+    app.jinja_env.globals["csp_nonce"] = security.csp_nonce
+    app.after_request(_page_headers)
     app.register_error_handler(HTTPError, _render_error)
     app.register_error_handler(HTTPException, _render_http_exception)
     app.register_error_handler(Exception, _render_unexpected)
@@ -131,6 +134,12 @@ def serve(engine: Engine) -> EngineApp:
     """A WSGI app for ``engine`` (what :class:`~interactor_mock.embed.server.MockServer` serves
     when it is given no app)."""
     return EngineApp(engine)
+
+
+def _page_headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        security.add_page_headers(response)
+    return response
 
 
 def _is_page() -> bool:

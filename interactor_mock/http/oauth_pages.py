@@ -24,6 +24,9 @@ from interactor_mock.core.oauth import GrantError
 from interactor_mock.core.oauth import PendingGrant
 from interactor_mock.http.context import engine
 from interactor_mock.http.context import public_url
+from interactor_mock.http.security import CSRF_FIELD
+from interactor_mock.http.security import check_csrf_token
+from interactor_mock.http.security import csrf_token
 
 bp = Blueprint("oauth", __name__, url_prefix="/oauth", template_folder="templates")
 
@@ -58,11 +61,15 @@ def authorize(provider: str) -> str:
     environment = engine().environments.get(pending.env_id)
     unverified = engine().oauth.uses_default_app(environment, contract)
     step = values.pop("step", "")
+    values.pop(CSRF_FIELD, None)
+    # The query is the client's: it may hold any name (provider, endpoint, _method), so it
+    # is appended to the page's path, never passed to url_for as keyword arguments.
+    here = url_for(".authorize", provider=provider)
     if unverified and step not in ("advanced", "consent"):
-        advanced = url_for(".authorize", provider=provider, **values, step="advanced")
+        advanced = with_query(here, **values, step="advanced")
         return render_template("unverified.html", contract=contract, advanced_url=advanced)
     if unverified and step == "advanced":
-        proceed = url_for(".authorize", provider=provider, **values, step="consent")
+        proceed = with_query(here, **values, step="consent")
         return render_template(
             "unverified.html", contract=contract, proceed_url=proceed, show_advanced=True
         )
@@ -72,6 +79,8 @@ def authorize(provider: str) -> str:
         pending=pending,
         provider=provider,
         form=values,
+        csrf_field=CSRF_FIELD,
+        csrf_token=csrf_token(pending.state),
         action_url=url_for(".decide", provider=provider),
     )
 
@@ -80,6 +89,7 @@ def authorize(provider: str) -> str:
 def decide(provider: str) -> ResponseReturnValue:
     values = request.form.to_dict()
     pending = _checked_pending(values)
+    check_csrf_token(pending.state, values.get(CSRF_FIELD))
     decision = values.get("decision")
     callback = values["redirect_uri"]
     if decision == "approve":

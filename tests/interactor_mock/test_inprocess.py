@@ -131,6 +131,13 @@ def test_the_origin_serves_the_control_api():
         assert response.json()["apiKey"] == m.api_key
 
 
+def csrf_token_of(page: str) -> str:
+    """The consent form's CSRF token (a browser posts it back with the form)."""
+    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
 def test_the_browser_grant_flow_completes_in_process():
     with interactor_mock.mock() as m:
         auth_url = requests.get(
@@ -143,6 +150,7 @@ def test_the_browser_grant_flow_completes_in_process():
         consent = requests.get(auth_url + "&step=consent", timeout=5)
         assert consent.status_code == 200
         form = dict(parse_qsl(urlsplit(auth_url).query))
+        form["csrf_token"] = csrf_token_of(consent.text)
         done = requests.post(
             auth_url.split("?")[0], data={**form, "decision": "approve"}, timeout=5
         )
@@ -160,6 +168,8 @@ def test_redirects_and_response_headers_reach_the_client():
             timeout=5,
         ).json()
         form = dict(parse_qsl(urlsplit(auth_url).query))
+        consent = requests.get(auth_url + "&step=consent", timeout=5)
+        form["csrf_token"] = csrf_token_of(consent.text)
         response = requests.post(
             auth_url.split("?")[0],
             data={**form, "decision": "deny"},

@@ -13,8 +13,10 @@ from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.errors import BadRequest
 from interactor_mock.http.context import engine
 from interactor_mock.http.context import json_object
+from interactor_mock.http.security import refuse_cross_site
 
 bp = Blueprint("control", __name__, url_prefix="/_mock")
+bp.before_request(refuse_cross_site)
 
 
 def _created(data: Any) -> tuple[Response, int]:

@@ -32,8 +32,10 @@ from flask import request
 from interactor_mock.errors import BadRequest
 from interactor_mock.http.context import engine
 from interactor_mock.http.context import json_object
+from interactor_mock.http.security import refuse_cross_site
 
 bp = Blueprint("control_state", __name__, url_prefix="/_mock")
+bp.before_request(refuse_cross_site)
 
 
 @bp.route("/environments/<env_id>/scenarios", methods=["GET", "POST", "DELETE"])
