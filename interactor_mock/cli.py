@@ -76,6 +76,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="origin clients reach the server at, when behind a proxy",
     )
     serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer the control API (/_mock) under this Host name (repeatable); "
+        "loopback names and --host always are, and /api/v1 and /oauth answer any",
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="require 'Authorization: Bearer TOKEN' on every /_mock request",
+    )
+    serve.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="close a connection idle or stalled this long (default 60)",
+    )
+    serve.add_argument(
+        "--quiet", action="store_true", help="no access log (errors are still logged)"
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error"),
+        default="info",
+        help="log level of the access and error log on stderr (default info)",
+    )
+    serve.add_argument(
         "--seed-file",
         type=Path,
         metavar="FILE",
@@ -125,7 +154,10 @@ def serve(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
     from interactor_mock.core.environments import API_KEY_PATTERN
+    from interactor_mock.embed.server import AccessLogHandler
     from interactor_mock.http.app import create_app
+    from interactor_mock.http.security import Guard
+    from interactor_mock.http.security import allowed_hosts
 
     if args.api_key is not None and not API_KEY_PATTERN.match(args.api_key):
         print(
@@ -161,9 +193,17 @@ def serve(args: argparse.Namespace) -> int:
             print(f"error: --seed-file {args.seed_file}: {exc.message}", file=sys.stderr)
             return 2
     on_werkzeug = spec["kind"] == "memory" or args.server == "werkzeug"
+    allowed = allowed_hosts(args.host, args.allow_host)
+    _configure_logging(args.log_level, quiet=args.quiet)
     try:
         if on_werkzeug:
-            server = make_server(args.host, args.port, app, threaded=True)
+            handler = type(
+                "ServeRequestHandler", (AccessLogHandler,), {"timeout": args.idle_timeout}
+            )
+            guarded = Guard(app, allowed=allowed, admin_token=args.admin_token)
+            server = make_server(
+                args.host, args.port, guarded, threaded=True, request_handler=handler
+            )
             port = server.server_port
         else:
             port = args.port or serving.free_port(args.host)
@@ -187,8 +227,13 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  console: {origin}/   (open it in a browser)")
     workers = "werkzeug threads" if on_werkzeug else f"granian, {args.workers} worker(s)"
     ready = f"  control API: {origin}/_mock/health   ({workers}; Ctrl-C to stop)"
+    warning = bind_warning(args.host, args.admin_token)
+    if warning is not None:
+        print(warning, file=sys.stderr, flush=True)
     if not on_werkzeug:
-        serving.serve_workers(args, spec, config, port, ready=ready)
+        serving.serve_workers(
+            args, spec, config, port, ready=ready, allowed=allowed, admin_token=args.admin_token
+        )
         print("\nstopped", flush=True)
         return 0
     print(ready, flush=True)
@@ -201,6 +246,52 @@ def serve(args: argparse.Namespace) -> int:
         server.server_close()
     print("\nstopped", flush=True)
     return 0
+
+
+# Warn, not refuse: a team's mock on a private network or in a container (--host 0.0.0.0)
+# is a use the README documents, and refusing would break it on upgrade; the warning says
+# what is exposed and how to close it.
+NO_ADMIN_TOKEN = (
+    "warning: serving on {host} without --admin-token: anyone who can reach this address "
+    "can read every API key and reset the mock through /_mock; pass --admin-token TOKEN, "
+    "or bind 127.0.0.1"
+)
+
+
+def bind_warning(host: str, admin_token: str | None) -> str | None:
+    """The warning ``serve`` prints when it listens beyond loopback without an admin token."""
+    import ipaddress
+
+    if admin_token is not None:
+        return None
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(name).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name: it may resolve to any interface
+    return NO_ADMIN_TOKEN.format(host=host)
+
+
+def _configure_logging(level: str, *, quiet: bool) -> None:
+    """The access and error log on stderr at ``level``; ``quiet`` drops the access lines."""
+    import logging
+
+    from interactor_mock.embed.server import ACCESS_LOGGER
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in (ACCESS_LOGGER, "werkzeug"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.propagate = False
+        logger.setLevel(getattr(logging, level.upper()))
+    if quiet:
+        logging.getLogger(ACCESS_LOGGER).setLevel(
+            max(logging.WARNING, getattr(logging, level.upper()))
+        )
 
 
 if __name__ == "__main__":

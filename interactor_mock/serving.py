@@ -27,6 +27,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,13 +35,12 @@ from typing import Any
 
 from interactor_mock.errors import InteractorMockError
 from interactor_mock.errors import StoreError
+from interactor_mock.http.security import Guard
 from interactor_mock.store import MemoryStore
 from interactor_mock.store import SqliteStore
 from interactor_mock.store import Store
 
 if TYPE_CHECKING:
-    from flask import Flask
-
     from interactor_mock.config import MockConfig
     from interactor_mock.core.engine import Engine
 
@@ -193,6 +193,8 @@ def serve_workers(
     port: int,
     *,
     ready: str,
+    allowed: Iterable[str],
+    admin_token: str | None,
 ) -> None:
     """Run ``args.workers`` granian workers on ``host:port`` until interrupted; print
     ``ready`` once the port answers (so that a script reading it may call at once)."""
@@ -209,7 +211,14 @@ def serve_workers(
         print(ready, flush=True)
 
     threading.Thread(target=announce, daemon=True, name="ready").start()
-    os.environ[WORKER_ENV] = json.dumps({"store": dict(spec), "config": _config_json(config)})
+    # The workers' settings travel in their environment (never a file): the admin token too.
+    os.environ[WORKER_ENV] = json.dumps(
+        {
+            "store": dict(spec),
+            "config": _config_json(config),
+            "guard": {"allowed": sorted(allowed), "admin_token": admin_token},
+        }
+    )
     server = Granian(
         "interactor_mock.serving:worker_app",
         address=args.host,
@@ -234,8 +243,9 @@ def _config_json(config: MockConfig) -> dict[str, Any]:
     }
 
 
-def worker_app() -> Flask:
-    """A worker's app (granian's factory): the store and configuration its parent chose."""
+def worker_app() -> Guard:
+    """A worker's app (granian's factory): the store and configuration its parent chose,
+    behind the same Host check and admin token as the werkzeug server."""
     from interactor_mock.config import MockConfig
     from interactor_mock.http.app import create_app
 
@@ -256,7 +266,12 @@ def worker_app() -> Flask:
         raise SystemExit(2) from None
     _exit_with_parent()
     _leave_ctrl_c_to_the_parent()
-    return create_app(config, store=store)
+    guard = described["guard"]
+    return Guard(
+        create_app(config, store=store),
+        allowed=guard["allowed"],
+        admin_token=guard["admin_token"],
+    )
 
 
 def _leave_ctrl_c_to_the_parent() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from collections.abc import Iterable
 from types import TracebackType
@@ -14,6 +16,8 @@ from werkzeug.serving import make_server
 
 from interactor_mock.config import MockConfig
 from interactor_mock.core.engine import Engine
+from interactor_mock.core.journal import REDACTED
+from interactor_mock.core.journal import is_secret
 from interactor_mock.errors import NotPicklable
 from interactor_mock.errors import StateError
 from interactor_mock.http.app import EngineApp
@@ -25,12 +29,42 @@ from interactor_mock.http.security import allowed_hosts as served_hosts
 #: Seconds a connection may sit idle (or stall mid-request) before the server closes it.
 IDLE_TIMEOUT = 60.0
 
-__all__ = ["MockServer"]
+__all__ = ["ACCESS_LOGGER", "AccessLogHandler", "MockServer", "redact_log_text"]
+
+ACCESS_LOGGER = "interactor_mock.access"
+# name=value pairs (a query, or a request line quoted in an error): linear, no nesting.
+_PAIR = re.compile(r"([A-Za-z0-9_.~\[\]-]+)=([^&\s\"'#;]*)")
+_CONTROL = {i: f"\\x{i:02x}" for i in (*range(32), 127)}
 
 
-class _QuietRequestHandler(WSGIRequestHandler):
+def redact_log_text(text: str) -> str:
+    """``text`` with the value of every secret-looking ``name=value`` pair (``code``,
+    ``state``, ``x-api-key``, ``token``, ``client_secret``, ...) replaced, and control
+    characters escaped (no forged log lines, no terminal escapes)."""
+
+    def hide(match: re.Match[str]) -> str:
+        return f"{match.group(1)}={REDACTED}" if is_secret(match.group(1)) else match.group(0)
+
+    return _PAIR.sub(hide, text).translate(_CONTROL)
+
+
+class AccessLogHandler(WSGIRequestHandler):
+    """werkzeug's request handler, logging through :data:`ACCESS_LOGGER` with secrets
+    redacted and without ANSI colours (the log is often a file or a CI log)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        self.log("info", '"%s" %s %s', getattr(self, "requestline", "-"), code, size)
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        text = redact_log_text(message % args if args else message)
+        getattr(logging.getLogger(ACCESS_LOGGER), type)(
+            "%s - - [%s] %s", self.address_string(), self.log_date_time_string(), text
+        )
+
+
+class _QuietRequestHandler(AccessLogHandler):
     """No access-log line per request (it would fill every failing test's captured log);
-    errors are still logged."""
+    errors are still logged, redacted."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
