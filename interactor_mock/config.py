@@ -26,6 +26,8 @@ class MockConfig:
         check_output: validate every generated output against the contract.
         public_url: the URL clients see the mock at, when it sits behind a proxy.
         max_latency_ms: the longest delay a scenario's latency may add to one call.
+        max_pending_grants: how many unfinished auth-url states (and unused codes) the mock
+            keeps; expired ones are swept, and past the bound the oldest are forgotten.
     """
 
     contracts_dir: Path | None = None
@@ -39,3 +41,4 @@ class MockConfig:
     check_output: bool = True
     public_url: str | None = None
     max_latency_ms: int = 30_000
+    max_pending_grants: int = 10_000

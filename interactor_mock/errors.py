@@ -101,6 +101,17 @@ class Forbidden(HTTPError):
     message = "Forbidden"
 
 
+class RequestTimeout(HTTPError):
+    """The client stopped sending its body (the connection's read timeout passed)."""
+
+    status = 408
+    code = "request_timeout"
+    message = "The request body did not arrive in time"
+
+    def headers(self) -> dict[str, str]:
+        return {"Connection": "close"}
+
+
 class UnsupportedMediaType(HTTPError):
     status = 415
     code = "unsupported_media_type"

@@ -73,6 +73,7 @@ class Engine:
             code_ttl=self.config.code_ttl_seconds,
             state_ttl=self.config.state_ttl_seconds,
             token_ttl=self.config.credential_ttl_seconds,
+            max_pending=self.config.max_pending_grants,
         )
         self.journal = Journal(self.store, size=self.config.journal_size)
         self.generator = Generator()

@@ -223,8 +223,18 @@ def check_redirect_url(url: str | None) -> str | None:
     return url
 
 
+#: The fewest auth-urls between two sweeps of expired states and codes.
+SWEEP_MIN = 64
+
+
 class OAuth:
-    """auth-url, consent, code exchange, and credentials."""
+    """auth-url, consent, code exchange, and credentials.
+
+    Unfinished grants are bounded: :meth:`sweep` forgets expired states and codes, and the
+    oldest past ``max_pending``; :meth:`start` and :meth:`approve` run it every so often
+    (after as many calls as there were live entries, at least :data:`SWEEP_MIN`, so its cost
+    is constant per call), and at most ``max_pending + SWEEP_MIN`` are ever kept.
+    """
 
     def __init__(
         self,
@@ -234,8 +244,11 @@ class OAuth:
         code_ttl: int,
         state_ttl: int,
         token_ttl: int,
+        max_pending: int = 10_000,
     ) -> None:
         self._store = store
+        self._max_pending = max_pending
+        self._sweep_in = SWEEP_MIN
         self._clock = clock
         self._code_ttl = timedelta(seconds=code_ttl)
         self._state_ttl = timedelta(seconds=state_ttl)
@@ -276,6 +289,7 @@ class OAuth:
         )
         self._store.put(environment.id, STATE_KIND, state, pending.to_json())
         self._store.put("", STATE_KIND, state, environment.id)
+        self._count_towards_sweep()
         provider = str(contract.auth.get("provider", contract.name))
         # `state` is URL-safe base64, so it is appended to the encoded fixed part as it is.
         prefix = authorize_url_prefix(public_url, provider, pending.client_id, pending.scopes)
@@ -310,7 +324,42 @@ class OAuth:
             code=code, state=pending.state, expires_at=self._clock() + self._code_ttl
         )
         self._store.put("", CODE_KIND, code, issued.to_json())
+        self._count_towards_sweep()
         return code
+
+    def _count_towards_sweep(self) -> None:
+        self._sweep_in -= 1
+        if self._sweep_in <= 0:
+            live = self.sweep()
+            self._sweep_in = max(SWEEP_MIN, min(live, self._max_pending - live))
+
+    def sweep(self) -> int:
+        """Forget expired states and codes, then the oldest past the bound; returns how many
+        states and codes are left."""
+        now = self._clock()
+        states: list[PendingGrant] = []
+        for state, env_id in self._store.items("", STATE_KIND):
+            found = self._store.get(str(env_id), STATE_KIND, state)
+            pending = PendingGrant.from_json(found) if found is not None else None
+            if pending is not None and now < pending.expires_at:
+                states.append(pending)
+            else:
+                self._store.delete(str(env_id), STATE_KIND, state)
+                self._store.delete("", STATE_KIND, state)
+        states.sort(key=lambda p: p.expires_at)
+        for pending in states[: max(0, len(states) - self._max_pending)]:
+            self._forget_state(pending)
+        codes: list[IssuedCode] = []
+        for code, stored in self._store.items("", CODE_KIND):
+            issued = IssuedCode.from_json(stored)
+            if now < issued.expires_at:
+                codes.append(issued)
+            else:
+                self._store.delete("", CODE_KIND, code)
+        codes.sort(key=lambda c: c.expires_at)
+        for issued in codes[: max(0, len(codes) - self._max_pending)]:
+            self._store.delete("", CODE_KIND, issued.code)
+        return min(len(states), self._max_pending) + min(len(codes), self._max_pending)
 
     def deny(self, pending: PendingGrant) -> PendingGrant:
         """The user denied: the state is consumed; nothing is stored."""

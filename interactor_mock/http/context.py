@@ -25,6 +25,7 @@ from interactor_mock.core.environments import Environment
 from interactor_mock.core.jsontext import loads
 from interactor_mock.errors import BadRequest
 from interactor_mock.errors import PayloadTooLarge
+from interactor_mock.errors import RequestTimeout
 
 EXTENSION = "interactor_mock"
 #: The WSGI environ key through which a request names the engine that serves it (set by
@@ -121,7 +122,10 @@ def request_body() -> bytes:
     if length is None and "wsgi.input_terminated" not in request.environ:
         data = b""  # no length and an unterminated stream: nothing can be read safely
     else:
-        data = stream.read(limit + 1 if length is None else length)
+        try:
+            data = stream.read(limit + 1 if length is None else length)
+        except TimeoutError:  # the server's read timeout: a stalled (slowloris) body
+            raise RequestTimeout() from None
     if len(data) > limit:
         raise too_large
     g.body = data

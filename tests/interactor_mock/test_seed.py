@@ -317,7 +317,7 @@ def test_serve_seeds_before_listening(tmp_path, monkeypatch, capsys):
         def server_close(self):
             pass
 
-    def make_server(host, port, wsgi, threaded):
+    def make_server(host, port, wsgi, threaded, request_handler=None):
         global app
         app = wsgi
         return Server()

@@ -1,0 +1,155 @@
+"""Bounded resources (issue 15): unfinished grants are swept, generated reads are not kept
+forever, idle connections are closed."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from interactor_mock.config import MockConfig
+from interactor_mock.core import oauth as oauth_module
+from interactor_mock.core.engine import Engine
+from interactor_mock.core.resources import collection as collection_module
+from interactor_mock.embed.server import MockServer
+
+
+def start(engine, env, account="alice"):
+    contract = engine.registry.connector("gmail")
+    url = engine.oauth.start(
+        env, contract, account, redirect_url=None, skip_input=False, public_url="http://m"
+    )
+    return url.rsplit("state=", 1)[1]
+
+
+def pending_states(engine):
+    return {state for state, _ in engine.store.items("", "oauth-state")}
+
+
+def test_expired_states_are_swept_as_new_grants_start(clock):
+    engine = Engine(MockConfig(state_ttl_seconds=60), clock=clock)
+    env = engine.default_environment
+    old = {start(engine, env) for _ in range(300)}
+    clock.advance(seconds=61)
+    new = {start(engine, env) for _ in range(300)}
+    left = pending_states(engine)
+    assert not (old & left)
+    assert engine.store.items(env.id, "oauth-state") != []
+    assert left <= new
+    assert len(engine.store.items(env.id, "oauth-state")) == len(left)
+
+
+def test_unfinished_grants_are_bounded_and_the_oldest_go_first(clock):
+    engine = Engine(MockConfig(max_pending_grants=100), clock=clock)
+    env = engine.default_environment
+    states = []
+    for _ in range(2_000):
+        states.append(start(engine, env))
+        clock.advance(seconds=0.5)
+    left = pending_states(engine)
+    assert len(left) <= 100 + oauth_module.SWEEP_MIN
+    assert states[-1] in left
+    assert states[0] not in left
+    assert len(engine.store.items(env.id, "oauth-state")) == len(left)
+
+
+def test_codes_are_bounded_even_when_one_state_is_approved_again_and_again(clock):
+    engine = Engine(MockConfig(max_pending_grants=50), clock=clock)
+    env = engine.default_environment
+    pending = engine.oauth.pending(start(engine, env))
+    for _ in range(1_000):
+        engine.oauth.approve(pending)
+    assert len(engine.store.items("", "oauth-code")) <= 50 + oauth_module.SWEEP_MIN
+
+
+def test_expired_codes_are_swept(clock):
+    engine = Engine(MockConfig(code_ttl_seconds=10), clock=clock)
+    env = engine.default_environment
+    pending = engine.oauth.pending(start(engine, env))
+    codes = {engine.oauth.approve(pending) for _ in range(10)}
+    clock.advance(seconds=11)
+    engine.oauth.sweep()
+    assert not codes & {code for code, _ in engine.store.items("", "oauth-code")}
+
+
+def test_a_sweep_keeps_live_grants_usable(clock, client, engine, dev):
+    state = start(engine, dev)
+    engine.oauth.sweep()
+    code = engine.oauth.approve(engine.oauth.pending(state))
+    engine.oauth.sweep()
+    done = client.get("/oauth/callback", query_string={"state": state, "code": code})
+    assert done.status_code == 200
+
+
+def test_generated_reads_of_an_open_collection_are_bounded(
+    client, headers, engine, dev, monkeypatch
+):
+    monkeypatch.setattr(collection_module, "MAX_SEEN", 10)
+    engine.grant(dev, "gmail", "alice")
+    path = "/api/v1/connector/interactor/gmail/action/email.get/execute?account=alice"
+    ids = [f"m{n:04d}" for n in range(300)]
+    for message_id in ids:
+        assert (
+            client.post(path, json={"message_id": message_id}, headers=headers).status_code == 200
+        )
+    kept = [
+        key
+        for kind, _ in engine.store.items(dev.id, "resource-meta")
+        for key, _ in engine.store.items(dev.id, kind)
+    ]
+    assert len(kept) <= 10 + collection_module.SEEN_SWEEP_EVERY
+    assert ids[-1] in kept
+    assert ids[0] not in kept
+    again = client.post(path, json={"message_id": ids[0]}, headers=headers)
+    assert again.json["output"]["id"] == ids[0]  # forgotten, then generated again
+
+
+def test_the_most_recent_reads_are_kept(client, headers, engine, dev):
+    engine.grant(dev, "gmail", "alice")
+    path = "/api/v1/connector/interactor/gmail/action/email.get/execute?account=alice"
+    for n in range(100):
+        client.post(path, json={"message_id": f"id{n}"}, headers=headers)
+    items = engine.resources.items(dev, "gmail", "messages", "alice")
+    assert {i["id"] for i in items} == {f"id{n}" for n in range(100)}  # under the bound
+
+
+@pytest.fixture
+def short_timeout_server(app):
+    with MockServer(app=app, idle_timeout=0.5) as server:
+        yield server
+
+
+def _wait_for_eof(sock, bound=30.0):
+    """True when the server closes the connection before ``bound`` seconds."""
+    sock.settimeout(bound)
+    try:
+        return sock.recv(1) == b""
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_an_idle_connection_is_closed_by_the_server(short_timeout_server):
+    with socket.create_connection(("127.0.0.1", short_timeout_server.port)) as sock:
+        assert _wait_for_eof(sock)
+
+
+def test_a_request_that_stalls_mid_headers_is_closed(short_timeout_server):
+    with socket.create_connection(("127.0.0.1", short_timeout_server.port)) as sock:
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        assert _wait_for_eof(sock)
+
+
+def test_a_body_that_stalls_is_closed(short_timeout_server):
+    with socket.create_connection(("127.0.0.1", short_timeout_server.port)) as sock:
+        sock.sendall(
+            b"POST /_mock/environments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+        )
+        sock.settimeout(30)
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408 ")
+        assert b'"error":"The request body did not arrive in time"' in answer
