@@ -24,6 +24,7 @@ from interactor_mock.errors import ContractViolation
 from interactor_mock.errors import HTTPError
 from interactor_mock.http import api
 from interactor_mock.http import oauth_pages
+from interactor_mock.http import openapi
 from interactor_mock.http import security
 from interactor_mock.http.console import bp as console_bp
 from interactor_mock.http.context import ENVIRON_KEY
@@ -74,6 +75,7 @@ def _build(flask_class: type[Flask], engine: Engine | None) -> Flask:
     app.register_blueprint(control.bp)
     app.register_blueprint(control_state.bp)
     app.register_blueprint(console_bp)
+    app.register_blueprint(openapi.bp)
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
     app.after_request(_page_headers)
     app.register_error_handler(HTTPError, _render_error)
