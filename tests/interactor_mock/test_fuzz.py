@@ -232,20 +232,54 @@ def _actions(target):
 
 @settings(FUZZ, max_examples=ACTION_EXAMPLES)
 @given(data=st.data())
-def test_every_action_answers_valid_and_invalid_inputs_without_an_unexpected_5xx(target, data):
+def test_every_action_answers_valid_invalid_and_hostile_inputs_without_an_unexpected_5xx(
+    target, data
+):
     contract, name = data.draw(st.sampled_from(_actions(target)))
-    if data.draw(st.booleans()):
-        payload = data.draw(action_inputs(contract.name, name, owner=contract.owner))
-    else:
-        payload = data.draw(
-            invalid_action_inputs(contract.name, name, owner=contract.owner)
-        ).payload
     account = data.draw(st.sampled_from(["alice", "alice", "bob"]))
+    body = data.draw(action_bodies(contract, name))
     before = target.state()
     response = target.client.post(
         f"/api/v1/connector/{contract.owner}/{contract.name}/action/{name}/execute",
         query_string={"account": account},
-        json=payload,
-        headers={"x-api-key": target.key},
+        data=body,
+        headers={"x-api-key": target.key, "Content-Type": "application/json"},
     )
     target.check(response, before)
+
+
+HOSTILE_KINDS = ("surrogate", "nan", "deep", "huge", "empty", "angles", "duration")
+
+
+def _mutate(payload, how, draw):
+    """A valid payload made hostile: one string value (or a new field) replaced."""
+    strings = [k for k, v in payload.items() if isinstance(v, str)] or ["q"]
+    field = draw(st.sampled_from(strings))
+    hostile = {
+        "surrogate": "\ud800",
+        "nan": float("nan"),
+        "deep": [[]],
+        "huge": 10**30,
+        "empty": "",
+        "angles": "<" * 5000,
+        "duration": "Party for 99999999999999999999 hours",
+    }[how]
+    text = json.dumps({**payload, field: hostile})
+    if how == "deep":
+        text = text.replace("[[]]", "[" * 1000 + "]" * 1000)
+    if how == "huge":
+        text = text.replace(str(10**30), draw(st.sampled_from(["1e400", "-1e400", "Infinity"])))
+    return text.encode()
+
+
+@st.composite
+def action_bodies(draw, contract, name):
+    """Request bodies for an action: valid, invalid (one named fault) or hostile."""
+    kind = draw(st.sampled_from(["valid", "invalid", "hostile"]))
+    if kind == "invalid":
+        invalid = draw(invalid_action_inputs(contract.name, name, owner=contract.owner))
+        return json.dumps(invalid.payload).encode()
+    payload = draw(action_inputs(contract.name, name, owner=contract.owner))
+    if kind == "valid":
+        return json.dumps(payload).encode()
+    return _mutate(payload, draw(st.sampled_from(HOSTILE_KINDS)), draw)
