@@ -304,11 +304,13 @@ def test_an_empty_message_id_answers_the_documented_not_found(client, headers, g
     assert "Contract violation" not in response.get_data(as_text=True)
 
 
-def test_an_empty_thread_id_on_send_starts_a_new_thread(client, headers, granted):
+def test_an_empty_thread_id_on_send_is_refused_by_the_contract_not_a_violation(
+    client, headers, granted
+):
     response = client.post(
         GMAIL_V1.format("gmail.users.messages.send"),
         json={"raw": "eA", "threadId": ""},
         headers=headers,
     )
-    assert response.status_code == 200, response.json
-    assert response.json["output"]["body"]["threadId"] != ""
+    assert response.status_code == 400
+    assert response.json["error"] == "Invalid input: /threadId: '' should be non-empty"
