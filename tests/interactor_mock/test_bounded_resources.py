@@ -10,7 +10,6 @@ import pytest
 from interactor_mock.config import MockConfig
 from interactor_mock.core import oauth as oauth_module
 from interactor_mock.core.engine import Engine
-from interactor_mock.core.resources import collection as collection_module
 from interactor_mock.embed.server import MockServer
 
 
@@ -81,36 +80,23 @@ def test_a_sweep_keeps_live_grants_usable(clock, client, engine, dev):
     assert done.status_code == 200
 
 
-def test_generated_reads_of_an_open_collection_are_bounded(
-    client, headers, engine, dev, monkeypatch
-):
-    monkeypatch.setattr(collection_module, "MAX_SEEN", 10)
+def test_reads_of_unknown_ids_store_nothing(client, headers, engine, dev):
+    # A collection holds only what was created or seeded (nothing from nowhere), so 300
+    # reads of distinct unknown ids answer not-found and leave the store as it was.
     engine.grant(dev, "gmail", "alice")
+    before = {kind: len(engine.store.items(dev.id, kind)) for kind in ("resource-meta",)}
     path = "/api/v1/connector/interactor/gmail/action/email.get/execute?account=alice"
-    ids = [f"m{n:04d}" for n in range(300)]
-    for message_id in ids:
-        assert (
-            client.post(path, json={"message_id": message_id}, headers=headers).status_code == 200
-        )
+    for n in range(300):
+        answer = client.post(path, json={"message_id": f"m{n:04d}"}, headers=headers)
+        assert answer.status_code == 500
+        assert answer.json == {"error": "Requested entity was not found."}
     kept = [
         key
         for kind, _ in engine.store.items(dev.id, "resource-meta")
         for key, _ in engine.store.items(dev.id, kind)
     ]
-    assert len(kept) <= 10 + collection_module.SEEN_SWEEP_EVERY
-    assert ids[-1] in kept
-    assert ids[0] not in kept
-    again = client.post(path, json={"message_id": ids[0]}, headers=headers)
-    assert again.json["output"]["id"] == ids[0]  # forgotten, then generated again
-
-
-def test_the_most_recent_reads_are_kept(client, headers, engine, dev):
-    engine.grant(dev, "gmail", "alice")
-    path = "/api/v1/connector/interactor/gmail/action/email.get/execute?account=alice"
-    for n in range(100):
-        client.post(path, json={"message_id": f"id{n}"}, headers=headers)
-    items = engine.resources.items(dev, "gmail", "messages", "alice")
-    assert {i["id"] for i in items} == {f"id{n}" for n in range(100)}  # under the bound
+    assert kept == []
+    assert {k: len(engine.store.items(dev.id, k)) for k in before} == before
 
 
 @pytest.fixture
