@@ -236,9 +236,10 @@ def serve(args: argparse.Namespace) -> int:
         )
         print("\nstopped", flush=True)
         return 0
-    print(ready, flush=True)
     try:
-        # werkzeug's serve_forever returns on Ctrl-C itself; catch it too for older versions.
+        # Ready is said inside the try: a Ctrl-C the moment a script reads it still stops
+        # cleanly. werkzeug's serve_forever returns on Ctrl-C itself; caught for older ones.
+        print(ready, flush=True)
         server.serve_forever(poll_interval=0.1)
     except KeyboardInterrupt:
         pass

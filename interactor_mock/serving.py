@@ -145,9 +145,11 @@ def open_store(spec: Mapping[str, str]) -> Store:
         if spec["kind"] == "sqlite":
             path = Path(spec["path"])
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                # The state holds the environments' API keys: only its user may read it.
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                path.touch(mode=0o600, exist_ok=True)
             except OSError as error:
-                raise StateChoiceError(f"cannot create {path.parent}: {error}") from None
+                raise StateChoiceError(f"cannot create {path}: {error}") from None
             return SqliteStore(path)
         try:
             from interactor_mock.store.redis import RedisStore

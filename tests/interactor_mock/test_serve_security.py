@@ -33,6 +33,10 @@ class Served:
                 "0",
                 "--api-key",
                 FIXED_KEY,
+                # werkzeug's thread server, the one with an access log to check (granian
+                # workers log nothing per request); a state file holds keys by design.
+                "--state",
+                "memory",
                 *options,
             ],
             stdout=subprocess.PIPE,

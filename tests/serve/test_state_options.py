@@ -217,3 +217,13 @@ def test_a_seed_file_is_applied_once_before_the_workers_serve(tmp_path):
             assert [d["id"] for d in listed.json()["output"]["drafts"]] == ["r-seeded"]
     finally:
         assert served.stop() == 0
+
+
+def test_a_new_state_file_is_readable_by_its_user_only(tmp_path):
+    from interactor_mock import serving
+
+    path = tmp_path / "new" / "state.sqlite3"
+    store = serving.open_store({"kind": "sqlite", "path": str(path)})
+    store.put("", "k", "x", {"v": 1})
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
