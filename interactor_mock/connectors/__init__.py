@@ -24,7 +24,7 @@ from interactor_mock.core.resources import Resources
 
 __all__ = ["MODULES", "Connectors", "load_behaviours"]
 
-MODULES = ("gmail", "calendar", "drive", "slack")
+MODULES = ("gmail", "gmail_v1", "calendar", "drive", "slack")
 
 
 @dataclass

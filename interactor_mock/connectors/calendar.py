@@ -4,7 +4,8 @@
 Monday 9:30am for 15 minutes", "Review on March 3 from 2pm to 3:30pm", "Offsite Friday")
 into a summary and a start and end relative to the engine's clock (UTC; an hour by
 default; a day when no time is given), and stores the event like ``insert`` does.
-``calendar.events.list`` honours ``timeMin``, ``timeMax``, ``q`` and ``orderBy=startTime``;
+``calendar.events.list`` honours ``q``, ``timeMin``/``timeMax``, ``singleEvents``, ``orderBy``
+and ``showDeleted`` as :mod:`interactor_mock.search.calendar` describes, against the clock;
 ``calendar.calendarList.get`` accepts ``primary``. Seeded calendars and events look real.
 """
 
@@ -23,11 +24,14 @@ from typing import Any
 
 from interactor_mock.connectors._accounts import account_address
 from interactor_mock.core.generate import seed_for
-from interactor_mock.core.resources import Collection
-from interactor_mock.core.resources import Entry
 from interactor_mock.core.resources import Factory
 from interactor_mock.core.resources import SeedContext
+from interactor_mock.core.resources import decode_token
+from interactor_mock.core.resources import encode_token
 from interactor_mock.core.resources import make_id
+from interactor_mock.errors import UsageError
+from interactor_mock.search import calendar as calendar_search
+from interactor_mock.search.errors import CalendarRequestError
 
 if TYPE_CHECKING:
     from interactor_mock.connectors import Connectors
@@ -79,6 +83,7 @@ EVENT_TITLES = (
 #: The longest "for N hours" quickAdd understands (a year); longer stays in the title.
 MAX_DURATION_MINUTES = 366 * 24 * 60
 CALENDAR_NAMES = ("Team", "Holidays", "Family", "On-call", "Projects")
+_EVENTS_TOKEN = "e1:"
 
 
 @dataclass(frozen=True)
@@ -317,33 +322,53 @@ class Calendar:
         events.insert(event_id, event)
         return {"status_code": 200, "body": event}
 
+    def insert(self, call: ActionCall) -> Any:
+        """``calendar.events.insert``: the event given, confirmed, organised by the account,
+        created now (fields Google sets itself, such as ``htmlLink`` and ``iCalUID``, filled)."""
+        events = self.resources.for_call(call, self.events_spec)
+        event_id = self.resources.fresh_id(events)
+        now = self.clock()
+        event = build_event(
+            event_id=event_id,
+            summary="",
+            start=now,
+            end=now + timedelta(hours=1),
+            organizer=account_address(call.account),
+            created=now,
+        )
+        properties = (self.events_spec.item_schema or {}).get("properties", {})
+        for key, value in call.input.items():
+            if key in properties and key != "id":
+                event[key] = value
+        if not event.get("summary"):
+            event.pop("summary", None)
+        events.insert(event_id, event)
+        return {"status_code": 200, "body": event}
+
     def list_events(self, call: ActionCall) -> Any:
-        low = _moment(call.input.get("timeMin"))
-        high = _moment(call.input.get("timeMax"))
-        query = str(call.input.get("q") or "").lower()
-
-        def keep(key: str, entry: Entry, collection: Collection) -> bool:
-            if low is None and high is None and not query:
-                return True
-            event = collection.peek(key, entry)
-            if query and query not in str(event.get("summary", "")).lower():
-                return False
-            bounds = event_bounds(event)
-            if bounds is None:
-                return low is None and high is None
-            return (low is None or bounds[1] > low) and (high is None or bounds[0] < high)
-
-        sort_key = None
-        if call.input.get("orderBy") == "startTime":
-
-            def sort_key(key: str, entry: Entry, collection: Collection) -> Any:
-                bounds = event_bounds(collection.peek(key, entry))
-                return (
-                    bounds[0] if bounds else datetime.max.replace(tzinfo=timezone.utc),
-                    entry.seq,
-                )
-
-        return self.resources.execute(call, keep=keep, sort_key=sort_key)
+        """``calendar.events.list`` through :mod:`interactor_mock.search.calendar`: ``q``,
+        ``timeMin``/``timeMax``, ``singleEvents`` (recurring events expanded), ``orderBy`` and
+        ``showDeleted``, with Calendar's own 400s inside ``output``."""
+        try:
+            request = calendar_search.EventsRequest.from_params(call.input)
+        except CalendarRequestError as error:
+            return {"status_code": error.status, "body": error.provider_body()}
+        events = self.resources.for_call(call, self.events_spec)
+        operation = self.resources.catalog.operation(call.action)
+        if not events.closed or operation is None:
+            return self.resources.execute(call)
+        listed = request.apply(events.items())
+        token = call.input.get("pageToken")
+        try:
+            start = decode_token(str(token), _EVENTS_TOKEN) if token else 0
+        except UsageError:
+            return self.resources.provider_failure(call.action, 400, "Invalid pageToken", "invalid")
+        size = self.resources.page_size(operation, call.input)
+        chosen = listed[start : start + size]
+        following = None
+        if start + size < len(listed):
+            following = encode_token(start + size, _EVENTS_TOKEN)
+        return self.resources.list_output(call, operation, chosen, following, len(listed))
 
     def get_calendar(self, call: ActionCall) -> Any:
         """``calendar.calendarList.get``: ``primary`` names the account's primary calendar."""
@@ -355,16 +380,6 @@ class Calendar:
         return self.resources.execute(call)
 
 
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def register(connectors: Connectors) -> None:
     """Register Google Calendar's behaviours and seed factories."""
     if not connectors.declares(OWNER, CONNECTOR, "events", "calendars"):
@@ -372,6 +387,7 @@ def register(connectors: Connectors) -> None:
     calendar = Calendar(connectors)
     connectors.behaviour(OWNER, CONNECTOR, "calendar.events.quickAdd", calendar.quick_add)
     connectors.behaviour(OWNER, CONNECTOR, "calendar.events.list", calendar.list_events)
+    connectors.behaviour(OWNER, CONNECTOR, "calendar.events.insert", calendar.insert)
     connectors.behaviour(OWNER, CONNECTOR, "calendar.calendarList.get", calendar.get_calendar)
     connectors.factory(
         OWNER, CONNECTOR, "events", Factory(item_id=_seeded_event_id, build=build_seeded_event)

@@ -4,8 +4,8 @@ The declared resources keep drafts and messages; this module adds what a declara
 coherent messages (headers, MIME body, snippet and Interactor's ``message_info`` agree),
 ``email.send``/``email.reply``/``email.forward`` adding messages to the right thread,
 ``email.draft.send`` turning a draft into a sent message, ``email.trash``/``email.star``/
-``email.label`` changing labels, label filters on ``email.list`` and ``email.get.batch``, and
-a seeded mailbox of realistic messages built on read.
+``email.label`` changing labels, Gmail's search (``q``) and label filters on ``email.list``
+(and ``q`` on ``email.draft.list``), and a seeded mailbox of realistic messages built on read.
 
 Inferred (no source shows them): send, reply, forward, star, label and draft-send answer the
 full message; ``email.label`` adds the labels given (Gmail's ``addLabelIds``); trash answers
@@ -15,6 +15,10 @@ full message; ``email.label`` adds the labels given (Gmail's ``addLabelIds``); t
 from __future__ import annotations
 
 import base64
+import binascii
+import email
+import email.policy
+import email.utils
 import html
 from collections.abc import Mapping
 from datetime import datetime
@@ -24,9 +28,10 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from interactor_mock.connectors._accounts import account_address
+from interactor_mock.connectors._mailsearch import draft_filter
+from interactor_mock.connectors._mailsearch import message_filter
 from interactor_mock.core.generate import seed_for
 from interactor_mock.core.resources import Collection
-from interactor_mock.core.resources import Entry
 from interactor_mock.core.resources import Factory
 from interactor_mock.core.resources import SeedContext
 
@@ -34,26 +39,22 @@ if TYPE_CHECKING:
     from interactor_mock.connectors import Connectors
     from interactor_mock.core.calls import ActionCall
 
-__all__ = ["account_address", "address_of", "build_message", "register", "strip_tags"]
+__all__ = [
+    "account_address",
+    "address_of",
+    "build_message",
+    "info_from_raw",
+    "register",
+    "strip_tags",
+]
 
 OWNER = "interactor"
 CONNECTOR = "gmail"
-HIDDEN = frozenset({"TRASH", "SPAM"})
 # Ids of seeded messages grow with their index from a fixed base, like Gmail's time-based
 # ids, and do not depend on the seeding time, so the same seed gives the same ids.
 _ID_BASE_MS = 1_700_000_000_000
 _ID_STEP_MS = 3_600_000
 _MAX_THREAD = 6
-_QUERY_LABELS = {
-    "is:unread": "UNREAD",
-    "is:starred": "STARRED",
-    "is:important": "IMPORTANT",
-    "in:inbox": "INBOX",
-    "in:sent": "SENT",
-    "in:trash": "TRASH",
-    "in:spam": "SPAM",
-    "is:sent": "SENT",
-}
 
 
 # Tags are found with str.find, not a regex: a regex such as ``<[^>]+>`` scans to the end of
@@ -161,6 +162,43 @@ def build_message(
     }
 
 
+def info_from_raw(raw: str, sender: str) -> dict[str, Any]:
+    """Interactor's digest (``from``, ``to``, ``cc``, ``subject``, ``body``, ``bodyType``) of
+    a base64url RFC 2822 message (``raw`` of Gmail API v1); ``sender`` when it has no From."""
+    try:
+        data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except (binascii.Error, ValueError):
+        data = b""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    body, body_type = "", "plain"
+    for part in message.walk():
+        if part.is_multipart() or part.get_filename():
+            continue
+        kind = part.get_content_type()
+        if kind in ("text/plain", "text/html"):
+            try:
+                text = str(part.get_content())
+            except (LookupError, ValueError):
+                continue
+            if kind == "text/plain" or not body:
+                body, body_type = text, "plain" if kind == "text/plain" else "html"
+            if kind == "text/plain":
+                break
+
+    def addresses(name: str) -> list[str]:
+        values = [str(value) for value in message.get_all(name, [])]
+        return [address for _, address in email.utils.getaddresses(values) if address]
+
+    return {
+        "from": str(message.get("From") or sender),
+        "to": addresses("To"),
+        "cc": addresses("Cc"),
+        "subject": str(message.get("Subject") or ""),
+        "body": body,
+        "bodyType": body_type,
+    }
+
+
 def _header(message: Mapping[str, Any], name: str) -> str | None:
     for header in (message.get("payload") or {}).get("headers") or ():
         if str(header.get("name", "")).lower() == name.lower():
@@ -247,7 +285,7 @@ def build_seeded(ctx: SeedContext, index: int, message_id: str) -> dict[str, Any
     body = "\n\n".join([f"Hi {first if mine else 'there'},", *paragraphs, "Best,"])
     info = {
         "from": me if mine else correspondent,
-        "to": [_address(correspondent)] if mine else [me],
+        "to": [address_of(correspondent)] if mine else [me],
         "cc": [],
         "subject": subject if index == start else f"Re: {subject}",
         "body": body,
@@ -355,8 +393,8 @@ class Gmail:
         self, call: ActionCall, original: Mapping[str, Any], *, everyone: bool
     ) -> dict[str, Any]:
         before = _info(original)
-        me = _address(str(call.input.get("from") or account_address(call.account)))
-        sender = _address(str(before.get("from") or _header(original, "From") or ""))
+        me = address_of(str(call.input.get("from") or account_address(call.account)))
+        sender = address_of(str(before.get("from") or _header(original, "From") or ""))
         recipients = [sender] if sender and sender != me else list(before.get("to") or [])
         if everyone:
             others = [*before.get("to", []), *before.get("cc", [])]
@@ -542,32 +580,17 @@ class Gmail:
     # listing
 
     def _keep(self, call: ActionCall, *, spam_trash: bool) -> Any:
-        """Which messages a list shows: every ``labelIds`` label, the ``is:``/``in:``/
-        ``label:`` terms of ``q`` (other search terms are ignored), TRASH and SPAM only
-        when asked for. Label names compare without case, as Gmail's search does."""
-        wanted = {label.lower() for label in call.input.get("labelIds") or []}
-        query = str(call.input.get("q") or "").lower().split()
-        wanted |= {_QUERY_LABELS[word].lower() for word in query if word in _QUERY_LABELS}
-        wanted |= {word[6:] for word in query if word.startswith("label:")}
-        hidden = {label.lower() for label in HIDDEN}
-        if spam_trash or wanted & hidden:
-            hidden = set()
-        contexts: dict[str, SeedContext] = {}
-
-        def keep(key: str, entry: Entry, collection: Collection) -> bool:
-            if entry.item is not None:
-                found = entry.item.get("labelIds") or ()
-            elif not wanted:
-                return True  # seeded messages are never in TRASH or SPAM
-            else:
-                ctx = contexts.get("ctx")
-                if ctx is None:
-                    ctx = contexts["ctx"] = self.resources.seed_context(collection)
-                found = seeded_labels(ctx, entry.position)
-            labels = {label.lower() for label in found}
-            return wanted <= labels and not labels & hidden
-
-        return keep
+        """Which messages a list shows: every ``labelIds`` label (without case), the messages
+        ``q`` matches (Gmail's search operators, :mod:`interactor_mock.search.gmail`, against
+        the mock's clock; a malformed ``q`` is read leniently, as Gmail does: inferred),
+        TRASH and SPAM only when asked for (``includeSpamTrash``, the query, or ``labelIds``)."""
+        return message_filter(
+            call.input.get("q"),
+            call.input.get("labelIds"),
+            now=self.clock(),
+            spam_trash=spam_trash,
+            seeded_labels=seeded_labels,
+        )
 
     def list_messages(self, call: ActionCall) -> Any:
         spam_trash = bool(call.input.get("includeSpamTrash"))
@@ -575,6 +598,10 @@ class Gmail:
 
     def get_batch(self, call: ActionCall) -> Any:
         return self.resources.execute(call, keep=self._keep(call, spam_trash=False))
+
+    def list_drafts(self, call: ActionCall) -> Any:
+        """``email.draft.list``: the drafts whose message ``q`` matches."""
+        return self.resources.execute(call, keep=draft_filter(call.input.get("q"), self.clock()))
 
 
 def register(connectors: Connectors) -> None:
@@ -598,6 +625,7 @@ def register(connectors: Connectors) -> None:
         "email.draft.send": gmail.draft_send,
         "email.list": gmail.list_messages,
         "email.get.batch": gmail.get_batch,
+        "email.draft.list": gmail.list_drafts,
     }.items():
         connectors.behaviour(OWNER, CONNECTOR, action, behaviour)
     connectors.factory(OWNER, CONNECTOR, "messages", Factory(item_id=seeded_id, build=build_seeded))

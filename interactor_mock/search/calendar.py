@@ -244,7 +244,8 @@ def _shifted(point: Any, moment: datetime, all_day: bool) -> dict[str, Any]:
     if all_day:
         shifted["date"] = moment.date().isoformat()
     else:
-        shifted["dateTime"] = moment.isoformat()
+        # RFC 3339 as Google writes it: "Z" for UTC
+        shifted["dateTime"] = moment.isoformat().replace("+00:00", "Z")
     return shifted
 
 

@@ -86,6 +86,7 @@ __all__ = [
     "lifted_labels",
     "listed",
     "parse",
+    "parse_lenient",
     "render",
     "thread_listed",
     "tokenize",
@@ -497,8 +498,9 @@ def tokenize(q: str) -> Tokens:
 
 
 class _Parser:
-    def __init__(self, q: str) -> None:
+    def __init__(self, q: str, *, lenient: bool = False) -> None:
         self.q = q
+        self.lenient = lenient
         self.lexer = Lexer(q)
         self.stream = iter(self.lexer)
         self.ahead: Token | None = next(self.stream, None)
@@ -617,6 +619,8 @@ class _Parser:
         try:
             return Term(op, value, quoted)
         except ValueError as error:
+            if self.lenient:  # Gmail reads an operator it cannot use as text
+                return Term("", f"{op}:{value}", quoted)
             raise self.fail(f"{op}: {error}", position) from None
 
 
@@ -624,6 +628,21 @@ def parse(q: str) -> Query:
     """Parse a Gmail search query; raises :class:`GmailQueryError` (with ``position`` and
     ``reason``) when it is malformed."""
     return Query(q, _Parser(q).query())
+
+
+def parse_lenient(q: str) -> Query:
+    """Parse a query as Gmail's search box reads it: it never rejects one (inferred; Gmail
+    documents no error for ``q``). An operator with a value it does not take
+    (``after:today``) is free text, as an unknown operator is; a query that does not parse
+    at all (an unbalanced bracket, an unterminated quote, a dangling ``OR``) is read as its
+    words, each free text, ANDed."""
+    try:
+        return Query(q, _Parser(q, lenient=True).query())
+    except GmailQueryError:
+        terms = tuple(Term("", word) for word in words(q))
+        if not terms:
+            return Query(q, None)
+        return Query(q, terms[0] if len(terms) == 1 else And(terms))
 
 
 def render(node: Node | None) -> str:

@@ -123,6 +123,7 @@ def test_list_honours_the_time_window_and_start_time_order(calendar):
             "timeMin": "2026-11-27T13:00:00Z",
             "timeMax": "2026-12-01T00:00:00Z",
             "orderBy": "startTime",
+            "singleEvents": True,
             "maxResults": 2,
             "pageToken": listed["nextPageToken"],
         },

@@ -239,7 +239,11 @@ def test_a_deleted_file_cannot_be_copied(run):
 def test_gmail_v1_drafts_keep_their_raw_message(run):
     created = ok(run("gmail-v1", "gmail.users.drafts.create", {"message": {"raw": "UmF3"}}))
     listed = ok(run("gmail-v1", "gmail.users.drafts.list"))["body"]
-    assert created["body"]["message"]["raw"] == "UmF3"
+    fetched = ok(
+        run("gmail-v1", "gmail.users.drafts.get", {"id": created["body"]["id"], "format": "raw"})
+    )
+    assert fetched["body"]["message"]["raw"] == "UmF3"
+    assert created["body"]["message"]["labelIds"] == ["DRAFT"]
     assert listed["drafts"][0]["id"] == created["body"]["id"]
     assert listed["resultSizeEstimate"] == 1
 
