@@ -11,6 +11,7 @@ source, the output is checked against the contract before it leaves.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from collections.abc import Mapping
 from datetime import datetime
@@ -37,7 +38,7 @@ from interactor_mock.errors import CredentialNotFound
 from interactor_mock.errors import InvalidInput
 from interactor_mock.errors import NoTokens
 
-__all__ = ["NOT_JSON", "Executor", "parse_body"]
+__all__ = ["NOT_JSON", "Executor", "input_headline", "parse_body", "unknown_fields"]
 
 NOT_OBJECT = "Request body must be a JSON object"
 
@@ -70,6 +71,52 @@ def empty_path_id(action: Action, payload: Mapping[str, Any]) -> str | None:
             continue
         if name == "userId" or name in required:
             return name
+
+
+def unknown_fields(action: Action, payload: Mapping[str, Any]) -> tuple[str, ...]:
+    """The top-level fields of ``payload`` the action does not document, in input order."""
+    known = action.input_schema.get("properties") or {}
+    return tuple(name for name in payload if name not in known)
+
+
+def _close(name: str, candidates: list[str]) -> str | None:
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def input_headline(action: Action, payload: Mapping[str, Any], fallback: str) -> str:
+    """The headline of an input error: an unknown field close to a missing required one
+    (else to any documented one) is named first, with the field it most likely means."""
+    unknown = unknown_fields(action, payload)
+    if unknown:
+        missing = [name for name in action.required_inputs if name not in payload]
+        known = list(action.input_schema.get("properties") or {})
+        for candidates in (missing, [name for name in known if name not in payload]):
+            for name in unknown:
+                meant = _close(name, candidates)
+                if meant is not None:
+                    return f"unknown field {name!r}: did you mean {meant!r}?"
+        return f"unknown field {unknown[0]!r}"
+    return fallback
+
+
+def google_input_error(action: Action, payload: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What Google answers a ``-v1`` call whose input names an undocumented field (400
+    ``Unknown name``) or lacks a required one (400 ``Required parameter``), as the action's
+    output; ``None`` when neither applies (the texts are Google's usual ones: inferred)."""
+    unknown = unknown_fields(action, payload)
+    if unknown:
+        name = unknown[0]
+        message = (
+            f'Invalid JSON payload received. Unknown name "{name}": Cannot bind query '
+            f"parameter. Field '{name}' could not be found in request message."
+        )
+        return provider_error_output(400, message, reason="invalid")
+    for name in action.required_inputs:
+        if name not in payload:
+            output = provider_error_output(400, f"Required parameter: {name}", reason="required")
+            output["body"]["error"]["errors"][0].update(locationType="parameter", location=name)
+            return output
     return None
 
 
@@ -140,9 +187,14 @@ class Executor:
         self.oauth.refresh_if_expired(credential)
         problems = action.input_problems(payload)
         if problems:
+            if self._answers_as_google(action):
+                answer = google_input_error(action, payload)
+                if answer is not None:
+                    return Outcome(answer, "input:provider-error")
             first = problems[0]
+            headline = input_headline(action, payload, f"{first.path or '/'}: {first.message}")
             raise InvalidInput(
-                f"Invalid input: {first.path or '/'}: {first.message}",
+                f"Invalid input: {headline}",
                 details=[p.as_dict() for p in problems],
             )
         call = ActionCall(environment=environment, action=action, account=account, input=payload)
@@ -165,6 +217,14 @@ class Executor:
                     details=[p.as_dict() for p in wrong],
                 )
         return Outcome(output, source, scenario)
+
+    def _answers_as_google(self, action: Action) -> bool:
+        """Whether input problems are Google's to answer: a ``-v1`` connector (its output is
+        ``{status_code, body}``) whose provider is Google."""
+        if not is_provider_shaped(self.resources.catalog.success_schema(action)):
+            return False
+        contract = self.resources.registry.connector(action.connector, action.owner)
+        return contract.auth.get("provider") == "google"
 
     def _answer(self, call: ActionCall) -> tuple[Any, str]:
         """The output of a call no scenario answered, and its source."""

@@ -80,6 +80,8 @@ class JournalEntry:
     error: str | None = None
     scenario: str | None = None
     source: str | None = None
+    unknown_fields: tuple[str, ...] = ()
+    """Top-level input fields the action does not document (a misspelt field is never silent)."""
 
     def to_json(self) -> dict[str, Any]:
         """The plain JSON form the stores keep."""
@@ -120,6 +122,7 @@ class JournalEntry:
             "error": self.error,
             "scenario": self.scenario,
             "source": self.source,
+            "unknownFields": list(self.unknown_fields),
         }
 
 

@@ -17,6 +17,7 @@ from interactor_mock.contracts import Contract
 from interactor_mock.contracts import ContractRegistry
 from interactor_mock.core.journal import JournalEntry
 from interactor_mock.core.journal import redact
+from interactor_mock.errors import InteractorMockError
 from interactor_mock.errors import UnknownConnector
 from interactor_mock.errors import UsageError
 
@@ -175,6 +176,26 @@ class CallAssertions:
             reasons.extend(differences)
         return reasons
 
+    def _unknown_notes(self, call: JournalEntry, expected_input: Any) -> list[str]:
+        """A line per undocumented field the call sent, with the field it most likely meant
+        (one the assertion expects, else one the action documents)."""
+        unknown = getattr(call, "unknown_fields", ())
+        if not unknown or call.action is None or call.connector is None:
+            return []
+        known: list[str] = list(expected_input) if isinstance(expected_input, Mapping) else []
+        try:
+            owner, name = split_connector(call.connector)
+            documented = self.contracts.action(name, call.action, owner).input_schema
+            known += [k for k in documented.get("properties") or {} if k not in known]
+        except InteractorMockError:
+            pass
+        notes = []
+        for field in unknown:
+            close = difflib.get_close_matches(field, [k for k in known if k != field], n=1)
+            hint = f": did you mean {close[0]!r}?" if close else ""
+            notes.append(f"unknown field {field!r} (not in the contract){hint}")
+        return notes
+
     def _match(
         self,
         key: str,
@@ -192,14 +213,16 @@ class CallAssertions:
             if call.connector != key and (call.action != action or call.action is None):
                 continue
             reasons = self._reasons(call, key, action, account, expected_input)
+            notes = self._unknown_notes(call, expected_input) if call.action == action else []
             if reasons:
+                reasons += notes
                 near += 1
             else:
                 matches.append(call)
             if shown < _MAX_SHOWN:
                 shown += 1
                 lines.append(f"  {_call_line(number, call)}{'' if reasons else '  <- matches'}")
-                lines.extend(f"      - {reason}" for reason in reasons)
+                lines.extend(f"      - {reason}" for reason in reasons or notes)
         others = len(calls) - near - len(matches)
         report: list[str] = []
         if lines:

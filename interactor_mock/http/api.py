@@ -11,6 +11,7 @@ from flask import request
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.core.environments import Environment
 from interactor_mock.core.execute import parse_body
+from interactor_mock.core.execute import unknown_fields
 from interactor_mock.errors import ScenarioAnswer
 from interactor_mock.http.context import account_parameter
 from interactor_mock.http.context import boolean_parameter
@@ -50,6 +51,7 @@ def record(response: Response) -> Response:
             error=noted.error,
             scenario=noted.scenario,
             source=noted.source,
+            unknown_fields=noted.unknown_fields,
         )
     return response
 
@@ -110,6 +112,7 @@ def execute(owner: str, connector: str, action: str) -> Response:
     found = mock.registry.action(connector, action, owner)
     account = noted.account = account_parameter()
     payload = noted.input = parse_body(request_body())
+    noted.unknown_fields = unknown_fields(found, payload)
     try:
         outcome = mock.executor.execute(
             _environment(), found, account, payload, prefer=request.headers.get(PREFER)

@@ -68,6 +68,7 @@ class RequestNote:
     error: str | None = None
     scenario: str | None = None
     source: str | None = None
+    unknown_fields: tuple[str, ...] = ()
 
 
 def note() -> RequestNote:

@@ -321,7 +321,8 @@ def test_missing_required_input_names_the_field(api, granted):
 def test_unknown_input_field_is_400_naming_it(api, granted):
     response = api.post(EXECUTE.format("email.get"), json={"message_id": "m", "messageId": "m"})
     assert response.status_code == 400
-    assert "/messageId" in response.json()["error"]
+    assert response.json()["error"] == "Invalid input: unknown field 'messageId'"
+    assert response.json()["details"][0]["path"] == "/messageId"
 
 
 def test_wrong_enum_value_is_400(api, granted):
