@@ -29,8 +29,13 @@ from interactor_mock.connectors._mailsearch import draft_filter
 from interactor_mock.connectors._mailsearch import message_filter
 from interactor_mock.connectors.gmail import build_message
 from interactor_mock.connectors.gmail import info_from_raw
+from interactor_mock.core.generate import GMAIL_SYSTEM_LABELS
+from interactor_mock.core.generate import LABEL_WORDS
+from interactor_mock.core.generate import gmail_label
 from interactor_mock.core.resources import Collection
+from interactor_mock.core.resources import Factory
 from interactor_mock.core.resources import Operation
+from interactor_mock.core.resources import SeedContext
 from interactor_mock.core.resources import copy_json
 from interactor_mock.core.resources import decode_token
 from interactor_mock.core.resources import encode_token
@@ -104,6 +109,27 @@ class GmailV1:
             spam_trash=bool(call.input.get("includeSpamTrash")),
             label_names=self._label_names(call),
         )
+
+    def create_label(self, call: ActionCall) -> Any:
+        """``gmail.users.labels.create``: a user label ``Label_<n>`` (n counts up per account
+        and is never reused, as Gmail's label ids), named as asked, colour as given."""
+        labels = self.resources.collection(call.environment, self.labels_spec, call.account)
+        label_id = f"Label_{labels.mint()}"
+        while labels.entry(label_id) is not None or labels.is_deleted(label_id):
+            label_id = f"Label_{labels.mint()}"
+        label: dict[str, Any] = {
+            "id": label_id,
+            "name": str(call.input.get("name", "")),
+            "type": "user",
+            "labelListVisibility": call.input.get("labelListVisibility", "labelShow"),
+            "messageListVisibility": call.input.get("messageListVisibility", "show"),
+        }
+        properties = (self.labels_spec.item_schema or {}).get("properties", {})
+        for key, value in call.input.items():
+            if key in properties and key != "id":
+                label[key] = value
+        labels.insert(label_id, label)
+        return {"status_code": 200, "body": label}
 
     def send(self, call: ActionCall) -> Any:
         """``gmail.users.messages.send``: the ``raw`` message stored as Gmail keeps it (headers
@@ -281,12 +307,43 @@ class GmailV1:
         return {"status_code": 200, "body": body}
 
 
+def _label_id(ctx: SeedContext, index: int) -> str:
+    if index < len(GMAIL_SYSTEM_LABELS):
+        return GMAIL_SYSTEM_LABELS[index][0]
+    return f"Label_{index - len(GMAIL_SYSTEM_LABELS) + 1}"
+
+
+def build_seeded_label(ctx: SeedContext, index: int, label_id: str) -> dict[str, Any]:
+    """Gmail's system labels first (their real ids, type ``system``), then user labels
+    (``Label_<n>``, names from a word list, colours from Gmail's palette)."""
+    if index < len(GMAIL_SYSTEM_LABELS):
+        name, list_visibility, message_visibility = GMAIL_SYSTEM_LABELS[index]
+        return {
+            "id": label_id,
+            "name": name,
+            "type": "system",
+            "labelListVisibility": list_visibility,
+            "messageListVisibility": message_visibility,
+        }
+    number = index - len(GMAIL_SYSTEM_LABELS)
+    label = gmail_label(ctx.rng(index, "label"), index=number + 1)
+    label["name"] = LABEL_WORDS[number % len(LABEL_WORDS)]
+    if number >= len(LABEL_WORDS):
+        label["name"] += f" {number // len(LABEL_WORDS) + 1}"
+    label["id"] = label_id
+    return label
+
+
 def register(connectors: Connectors) -> None:
     """Register Gmail API v1's behaviours."""
     if not connectors.declares(OWNER, CONNECTOR, "messages", "drafts", "labels"):
         return  # a contracts directory without this connector or its collections
     gmail = GmailV1(connectors)
+    connectors.factory(
+        OWNER, CONNECTOR, "labels", Factory(item_id=_label_id, build=build_seeded_label)
+    )
     for action, behaviour in {
+        "gmail.users.labels.create": gmail.create_label,
         "gmail.users.messages.send": gmail.send,
         "gmail.users.messages.list": gmail.list_messages,
         "gmail.users.threads.list": gmail.list_threads,

@@ -27,9 +27,21 @@ from typing import Any
 
 from interactor_mock.contracts import SchemaChecker
 
-__all__ = ["Generator", "Pools", "seed_for"]
+__all__ = [
+    "GMAIL_LABEL_COLOURS",
+    "GMAIL_SYSTEM_LABELS",
+    "LABEL_WORDS",
+    "PAST_END",
+    "Generator",
+    "Pools",
+    "gmail_label",
+    "seed_for",
+]
 
 EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
+#: Past-tense times (created, modified, sent, ...) fall in the year before this instant, so
+#: they are never after the mock's clock (which is now, or a test's fixed time after it).
+PAST_END = EPOCH
 _WORD_SPLIT = re.compile(r"[_\-\s.]+|(?<=[a-z0-9])(?=[A-Z])")
 _HEX = "0123456789abcdef"
 _ALNUM = string.ascii_letters + string.digits
@@ -37,6 +49,97 @@ GMAIL_LABELS = ("INBOX", "UNREAD", "IMPORTANT", "CATEGORY_PERSONAL", "SENT", "ST
 DOMAINS = ("example.com", "example.org", "example.net")
 TIMEZONES = ("UTC", "Europe/Paris", "America/New_York", "Asia/Seoul", "Europe/London")
 MIME_TYPES = ("text/plain", "text/html", "application/pdf", "image/png", "multipart/alternative")
+#: Gmail's system labels: (id, labelListVisibility, messageListVisibility); the id is the name.
+GMAIL_SYSTEM_LABELS = (
+    ("INBOX", "labelShow", "hide"),
+    ("SENT", "labelShow", "hide"),
+    ("DRAFT", "labelShow", "hide"),
+    ("SPAM", "labelHide", "hide"),
+    ("TRASH", "labelHide", "hide"),
+    ("UNREAD", "labelShow", "hide"),
+    ("STARRED", "labelShow", "hide"),
+    ("IMPORTANT", "labelShow", "hide"),
+    ("CHAT", "labelHide", "hide"),
+    ("CATEGORY_PERSONAL", "labelHide", "hide"),
+    ("CATEGORY_SOCIAL", "labelHide", "hide"),
+    ("CATEGORY_PROMOTIONS", "labelHide", "hide"),
+    ("CATEGORY_UPDATES", "labelHide", "hide"),
+    ("CATEGORY_FORUMS", "labelHide", "hide"),
+)
+#: Names of user labels, as people name them.
+LABEL_WORDS = (
+    "Work",
+    "Receipts",
+    "Travel",
+    "Family",
+    "Projects",
+    "Finance",
+    "Newsletters",
+    "Clients",
+    "Invoices",
+    "Follow up",
+    "Team",
+    "Personal",
+    "Taxes",
+    "Events",
+    "Hiring",
+    "Shopping",
+    "Work/Reports",
+    "Work/Projects",
+    "Reading list",
+    "School",
+)
+#: (background, text) pairs from Gmail's documented label palette (Label.color in the
+#: discovery document: both colours must be from its list).
+GMAIL_LABEL_COLOURS = (
+    ("#fb4c2f", "#ffffff"),
+    ("#ffad47", "#000000"),
+    ("#fad165", "#000000"),
+    ("#16a766", "#ffffff"),
+    ("#43d692", "#000000"),
+    ("#4a86e8", "#ffffff"),
+    ("#a479e2", "#ffffff"),
+    ("#f691b3", "#000000"),
+    ("#f6c5be", "#000000"),
+    ("#c9daf8", "#000000"),
+    ("#e4d7f5", "#000000"),
+    ("#b9e4d0", "#000000"),
+    ("#cc3a21", "#ffffff"),
+    ("#3c78d8", "#ffffff"),
+    ("#8e63ce", "#ffffff"),
+    ("#0b804b", "#ffffff"),
+    ("#666666", "#ffffff"),
+    ("#cccccc", "#000000"),
+    ("#285bac", "#ffffff"),
+    ("#e07798", "#ffffff"),
+)
+_FUTURE_WORDS = frozenset(
+    {"expires", "expiration", "expiry", "due", "start", "end", "until", "scheduled", "remind"}
+)
+_PERSON_FIELDS = frozenset({"email", "emailAddress", "photoLink", "permissionId", "me"})
+
+
+def gmail_label(
+    rng: random.Random, *, name: str | None = None, index: int | None = None
+) -> dict[str, Any]:
+    """A Gmail user label: id ``Label_<n>``, a plausible name (``name`` if given), a colour
+    pair from Gmail's palette."""
+    number = index if index is not None else rng.randrange(1, 10_000)
+    background, text = GMAIL_LABEL_COLOURS[int(rng.random() * len(GMAIL_LABEL_COLOURS))]
+    return {
+        "id": f"Label_{number}",
+        "name": name or LABEL_WORDS[int(rng.random() * len(LABEL_WORDS))],
+        "type": "user",
+        "labelListVisibility": "labelShow",
+        "messageListVisibility": "show",
+        "color": {"backgroundColor": background, "textColor": text},
+    }
+
+
+def _is_past(name: str) -> bool:
+    """Whether a time field is most likely in the past (created, modified, sent, ...): every
+    time field but those of expiries, due dates, event bounds and schedules."""
+    return not (set(words_of(name)) & _FUTURE_WORDS)
 
 
 def seed_for(*parts: object) -> int:
@@ -126,6 +229,15 @@ class Draw:
     def moment(self) -> datetime:
         return EPOCH + timedelta(seconds=self.rng.randrange(0, 365 * 86400))
 
+    def past(self) -> datetime:
+        """A moment of the year before :data:`PAST_END`."""
+        return PAST_END - timedelta(seconds=self.rng.randrange(1, 365 * 86400))
+
+    def thing(self) -> str:
+        """The name of a thing (a file, a folder, a channel): one to three capitalised words."""
+        words = [self.word() for _ in range(1 + int(self.rng.random() * 3))]
+        return " ".join(words).capitalize()
+
     def date_time(self) -> str:
         return self.moment().isoformat().replace("+00:00", "Z")
 
@@ -162,7 +274,7 @@ NAME_PROVIDERS: dict[str, Provider] = {
     "cc": Draw.email,
     "bcc": Draw.email,
     "sendas": Draw.email,
-    "name": Draw.name,
+    "name": Draw.thing,
     "displayname": Draw.name,
     "fullname": Draw.name,
     "realname": Draw.name,
@@ -182,14 +294,17 @@ NAME_PROVIDERS: dict[str, Provider] = {
     "body": Draw.paragraph,
     "content": Draw.paragraph,
     "signature": lambda d: f"-- \n{d.name()}",
-    "date": lambda d: d.moment().strftime("%a, %d %b %Y %H:%M:%S +0000"),
-    "internaldate": lambda d: str(int(d.moment().timestamp() * 1000)),
+    "date": lambda d: d.past().strftime("%a, %d %b %Y %H:%M:%S +0000"),
+    "internaldate": lambda d: str(int(d.past().timestamp() * 1000)),
+    "backgroundcolor": lambda d: d.choice(GMAIL_LABEL_COLOURS)[0],
+    "textcolor": lambda d: d.choice(GMAIL_LABEL_COLOURS)[1],
+    "foregroundcolor": lambda d: d.choice(GMAIL_LABEL_COLOURS)[1],
     "historyid": lambda d: str(d.rng.randrange(100000, 9999999)),
     "labelids": lambda d: d.choice(GMAIL_LABELS),
     "labelid": lambda d: d.choice(GMAIL_LABELS),
     "mimetype": lambda d: d.choice(MIME_TYPES),
     "timezone": lambda d: d.choice(TIMEZONES),
-    "ts": lambda d: f"{int(d.moment().timestamp())}.{d.rng.randrange(0, 999999):06d}",
+    "ts": lambda d: f"{int(d.past().timestamp())}.{d.rng.randrange(0, 999999):06d}",
     "channel": lambda d: (
         "C" + "".join(d.choice(string.ascii_uppercase + string.digits) for _ in range(10))
     ),
@@ -211,7 +326,7 @@ LAST_WORD_PROVIDERS: dict[str, Provider] = {
     "id": Draw.hex_id,
     "email": Draw.email,
     "address": Draw.email,
-    "name": Draw.name,
+    "name": Draw.thing,
     "url": Draw.url,
     "uri": Draw.url,
     "link": Draw.url,
@@ -231,12 +346,22 @@ INTEGER_NAMES: dict[str, Callable[[Draw], int]] = {
 
 
 def _string(schema: Mapping[str, Any], name: str, draw: Draw) -> str:
-    provider = FORMAT_PROVIDERS.get(schema.get("format", ""))
+    fmt = schema.get("format", "")
+    provider = FORMAT_PROVIDERS.get(fmt)
+    words = words_of(name) if name else ()
+    timed = fmt in ("date-time", "date") or (
+        not fmt and words and words[-1] in ("at", "time") and normalised(name) not in NAME_PROVIDERS
+    )
+    if timed and _is_past(name):
+        moment = draw.past()
+        if fmt == "date":
+            provider = lambda d: moment.date().isoformat()  # noqa: E731
+        else:
+            provider = lambda d: moment.isoformat().replace("+00:00", "Z")  # noqa: E731
     if provider is None:
         key = normalised(name)
         provider = NAME_PROVIDERS.get(key)
         if provider is None and name:
-            words = words_of(name)
             provider = LAST_WORD_PROVIDERS.get(words[-1] if words else "")
     value = str(provider(draw)) if provider is not None else draw.word()
     low = schema.get("minLength", 0)
@@ -362,6 +487,37 @@ class Generator:
                     result[prop] = draw.id_alias
                 else:
                     result[prop] = self.value(sub, prop, draw, depth=depth + 1)
+        properties = schema.get("properties", {})
+        if {"name", "type", "labelListVisibility"} <= set(properties):
+            return self._label(result, draw)
+        person = "name" in result and bool(_PERSON_FIELDS & set(properties))
+        if person and not _echoes(draw, "name") and _fits(properties["name"], "x"):
+            result["name"] = draw.name()  # a person (an owner, an attendee): a person's name
+        return result
+
+    @staticmethod
+    def _label(result: dict[str, Any], draw: Draw) -> dict[str, Any]:
+        """A Gmail label: a system label (its id as name, no colour) or a user label
+        (``Label_<n>``, a plausible name, a palette colour), as the generated type says."""
+        echoed_name = draw.echo.get("name")
+        if result.get("type") == "system" and echoed_name is None:
+            label_id, list_visibility, message_visibility = draw.choice(GMAIL_SYSTEM_LABELS)
+            system = {
+                "id": label_id,
+                "name": label_id,
+                "labelListVisibility": list_visibility,
+                "messageListVisibility": message_visibility,
+            }
+            result.update({k: v for k, v in system.items() if k in result})
+            result.pop("color", None)
+            return result
+        user = gmail_label(draw.rng, name=echoed_name if isinstance(echoed_name, str) else None)
+        keep_id = draw.id_alias is not None and result.get("id") == draw.id_alias
+        result.update({k: v for k, v in user.items() if k in result})
+        if keep_id:
+            result["id"] = draw.id_alias
+        if "color" in result:
+            result["color"] = user["color"]
         return result
 
     def _array(self, schema: Mapping[str, Any], name: str, draw: Draw, depth: int) -> list[Any]:
@@ -403,6 +559,10 @@ class Generator:
 
 
 _MISSING: Any = object()
+
+
+def _echoes(draw: Draw, name: str) -> bool:
+    return normalised(name) in draw.echo
 
 
 def _id_alias(echo: Mapping[str, Any]) -> Any:

@@ -39,7 +39,8 @@ pure. The operators and the choices where Gmail's documentation is silent:
   without a value, a malformed date, an unbalanced bracket, an unterminated quote, a dangling
   ``OR`` or nesting deeper than :data:`MAX_DEPTH` raise :class:`GmailQueryError`. What Gmail
   itself answers for such a query is undocumented; the error's ``provider_body()`` is
-  Google's generic 400 (inferred).
+  Google's generic 400 (inferred). The connectors use :func:`parse_lenient` instead, which
+  never fails: Gmail's search box reads any query (inferred).
 - Messages in TRASH or SPAM are hidden unless the query names ``in:trash``/``label:trash``,
   ``in:spam``/``label:spam`` or ``in:anywhere`` (anywhere in the query, even negated), or the
   call sets ``includeSpamTrash``: see :func:`listed`.
