@@ -355,7 +355,7 @@ class Calendar:
             return {"status_code": error.status, "body": error.provider_body()}
         events = self.resources.for_call(call, self.events_spec)
         operation = self.resources.catalog.operation(call.action)
-        if not events.closed or operation is None:
+        if operation is None:
             return self.resources.execute(call)
         listed = request.apply(events.items())
         token = call.input.get("pageToken")

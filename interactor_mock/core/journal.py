@@ -100,11 +100,14 @@ class JournalEntry:
             "error": self.error,
             "scenario": self.scenario,
             "source": self.source,
+            "unknown_fields": list(self.unknown_fields),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> JournalEntry:
-        return cls(**data)
+        fields = dict(data)
+        fields["unknown_fields"] = tuple(fields.get("unknown_fields") or ())
+        return cls(**fields)
 
     def public(self) -> dict[str, Any]:
         return {
