@@ -71,6 +71,7 @@ def empty_path_id(action: Action, payload: Mapping[str, Any]) -> str | None:
             continue
         if name == "userId" or name in required:
             return name
+    return None
 
 
 def unknown_fields(action: Action, payload: Mapping[str, Any]) -> tuple[str, ...]:
