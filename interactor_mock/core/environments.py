@@ -25,7 +25,8 @@ from interactor_mock.store import Store
 
 __all__ = ["API_KEY_PATTERN", "Environment", "Environments", "new_api_key"]
 
-API_KEY_PATTERN = re.compile(r"^interactor_[A-Za-z0-9]{8}_[A-Za-z0-9]{32}$")
+#: ``\A`` and ``\Z``, not ``^`` and ``$``: ``$`` also matches before a trailing newline.
+API_KEY_PATTERN = re.compile(r"\Ainteractor_[A-Za-z0-9]{8}_[A-Za-z0-9]{32}\Z")
 _ALPHABET = string.ascii_letters + string.digits
 #: Bytes below this (the largest multiple of 62 up to 256) map uniformly onto ``_ALPHABET``.
 _ACCEPTED = 256 - 256 % len(_ALPHABET)
@@ -221,6 +222,10 @@ class Environments:
         if api_key is not None and not API_KEY_PATTERN.match(api_key):
             raise BadRequest("apiKey must look like interactor_<8>_<32>", field="apiKey")
         new = replace(old, api_key=api_key or new_api_key())
+        if self._store.get(GLOBAL, KEY_INDEX, new.api_key) is not None:
+            # Another environment's key (taking it over would hand its data to this key),
+            # or this one's (putting it and deleting the old entry would drop the key).
+            raise BadRequest("apiKey is already used by an environment", field="apiKey")
         self._store.put(GLOBAL, KEY_INDEX, new.api_key, env_id)
         self._store.delete(GLOBAL, KEY_INDEX, old.api_key)
         self._store.put(GLOBAL, RETIRED_KEYS, old.api_key, env_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -88,3 +89,81 @@ def test_engine_reset_recreates_the_defaults_with_new_keys(engine, dev):
     assert [e.id for e in engine.environments.all()] == ["development", "testing", "production"]
     with pytest.raises(Unauthorized):
         engine.environments.resolve(dev.api_key)
+
+
+# --- key shape: a literal pattern, not the module's own -------------------------------------
+
+#: Interactor's key shape, written out here independently of ``API_KEY_PATTERN``.
+KEY_SHAPE = re.compile(r"interactor_[A-Za-z0-9]{8}_[A-Za-z0-9]{32}")
+GOOD_KEY = "interactor_AbCd1234_" + "Zz09" * 8
+MALFORMED_KEYS = [
+    GOOD_KEY + "\n",
+    GOOD_KEY + " ",
+    GOOD_KEY + "x",
+    GOOD_KEY + "\r\n",
+    " " + GOOD_KEY,
+    GOOD_KEY[:-1],
+    GOOD_KEY[:-1] + "-",
+    "interactor_AbCd123_" + "Zz09" * 8 + "x",
+    "Interactor_AbCd1234_" + "Zz09" * 8,
+    "interactor-AbCd1234-" + "Zz09" * 8,
+]
+
+
+def test_created_and_rotated_keys_have_interactors_exact_shape(engine, dev):
+    created = engine.environments.create("Staging").api_key
+    rotated = engine.environments.rotate(dev.id).api_key
+    for key in (dev.api_key, created, rotated):
+        assert KEY_SHAPE.fullmatch(key), key
+        assert len(key) == 52
+    assert len({dev.api_key, created, rotated}) == 3
+
+
+def test_a_well_shaped_fixed_key_is_kept_on_create_and_rotate(engine, dev):
+    other = GOOD_KEY.replace("AbCd1234", "EfGh5678")
+    assert engine.environments.create("X", api_key=GOOD_KEY).api_key == GOOD_KEY
+    assert engine.environments.rotate(dev.id, api_key=other).api_key == other
+    assert engine.environments.resolve(other).id == dev.id
+
+
+@pytest.mark.parametrize("key", MALFORMED_KEYS)
+def test_create_refuses_a_malformed_key_naming_the_field(engine, key):
+    with pytest.raises(BadRequest, match="apiKey must look like") as raised:
+        engine.environments.create("X", api_key=key)
+    assert raised.value.extra == {"field": "apiKey"}
+    assert [e.name for e in engine.environments.all()] == ["Development", "Testing", "Production"]
+    with pytest.raises(Unauthorized, match="no environment has this key"):
+        engine.environments.resolve(key)
+
+
+@pytest.mark.parametrize("key", MALFORMED_KEYS)
+def test_rotate_refuses_a_malformed_key_and_keeps_the_old_one(engine, dev, key):
+    with pytest.raises(BadRequest, match="apiKey must look like") as raised:
+        engine.environments.rotate(dev.id, api_key=key)
+    assert raised.value.extra == {"field": "apiKey"}
+    assert engine.environments.resolve(dev.api_key).id == dev.id
+    assert engine.environments.get(dev.id).api_key == dev.api_key
+
+
+def test_rotate_refuses_another_environments_key(engine, dev):
+    testing = engine.environments.get("testing")
+    with pytest.raises(BadRequest, match="already used") as raised:
+        engine.environments.rotate(dev.id, api_key=testing.api_key)
+    assert raised.value.extra == {"field": "apiKey"}
+    assert engine.environments.resolve(testing.api_key).id == "testing"
+    assert engine.environments.resolve(dev.api_key).id == dev.id
+
+
+def test_rotate_to_the_current_key_is_refused_and_the_key_keeps_working(engine, dev):
+    with pytest.raises(BadRequest, match="already used"):
+        engine.environments.rotate(dev.id, api_key=dev.api_key)
+    assert engine.environments.resolve(dev.api_key).id == dev.id
+
+
+def test_rotating_twice_retires_both_old_keys(engine, dev):
+    second = engine.environments.rotate(dev.id).api_key
+    third = engine.environments.rotate(dev.id).api_key
+    for old in (dev.api_key, second):
+        with pytest.raises(Unauthorized, match="replaced by a newer key"):
+            engine.environments.resolve(old)
+    assert engine.environments.resolve(third).id == dev.id
