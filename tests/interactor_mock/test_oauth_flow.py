@@ -196,7 +196,35 @@ def test_code_cannot_be_used_twice(browser, auth_url, engine, dev):
     assert browser.open(callback).status_code == 200
     again = browser.open(callback)
     assert again.status_code == 400
-    assert "Unknown or already used" in again.text
+    # The state went with the first exchange, so the state error (not the code error) answers.
+    assert "Unknown or already used state" in again.text
+    assert "authorization code" not in again.text
+    assert [c.account for c in engine.oauth.credentials(dev.id)] == ["alice"]
+
+
+def test_a_used_code_with_a_fresh_state_is_the_code_error(browser, auth_url, engine, dev):
+    used = parse_qs(urlsplit(approved_callback(browser, auth_url("alice"))).query)
+    assert browser.open(f"/oauth/callback?code={used['code'][0]}&state={used['state'][0]}").ok
+    fresh = parse_qs(urlsplit(approved_callback(browser, auth_url("bob"))).query)
+    response = browser.open(f"/oauth/callback?code={used['code'][0]}&state={fresh['state'][0]}")
+    assert response.status_code == 400
+    assert "Unknown or already used authorization code" in response.text
+    assert "Unknown or already used state" not in response.text
+    assert [c.account for c in engine.oauth.credentials(dev.id)] == ["alice"]
+
+
+def test_an_auth_url_used_for_a_grant_cannot_grant_again(browser, auth_url, engine, dev):
+    url = auth_url("alice")
+    consent = consent_page(browser, url)
+    assert "Gmail connected" in browser.press(consent, "approve").text
+    engine.oauth.delete_credential(dev.id, "interactor", "gmail", "alice")
+    reopened = browser.open(url)
+    assert reopened.status_code == 400
+    assert "Unknown or already used state" in reopened.text
+    reposted = browser.press(consent, "approve")
+    assert reposted.status_code == 400
+    assert "Unknown or already used state" in reposted.text
+    assert engine.oauth.credentials(dev.id) == []
 
 
 def test_expired_code_is_refused_and_stores_nothing(browser, auth_url, engine, dev, clock):
