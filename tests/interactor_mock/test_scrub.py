@@ -203,3 +203,168 @@ def test_a_rules_file_that_is_not_json_is_refused(tmp_path):
     user.write_text("{nope")
     with pytest.raises(ScrubError, match="not valid JSON"):
         ScrubRules.load(user)
+
+
+# --- one example per default pattern and per variant, each rule alone -----------------------
+
+T = "scrubbed-token-1"
+S1 = "scrubbed-secret-1"
+PEM = "MIIEowIBAAKCAQEAlook\nalikeBase64==\n"
+#: (rule, text, the text scrubbed by that rule alone): literal expectations.
+PATTERN_EXAMPLES = [
+    (
+        "interactor-api-key",
+        "k=interactor_AbCd1234_0123456789abcdef;",
+        "k=interactor_scrubbed_00000000000000000000000000000001;",
+    ),
+    (
+        "interactor-api-key",
+        "interactor_AbCd1234_" + "Zz09" * 8,
+        "interactor_scrubbed_00000000000000000000000000000001",
+    ),
+    (
+        "authorization-header-value",
+        "Authorization: Bearer abcDEF123.x-y",
+        f"Authorization: Bearer {T}",
+    ),
+    ("authorization-header-value", "bearer abcdefgh", f"bearer {T}"),
+    ("authorization-header-value", "Basic dXNlcjpwYXNz==", f"Basic {T}"),
+    ("authorization-header-value", "BASIC dXNlcjpwYXNz", f"BASIC {T}"),
+    ("jwt", "t=eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl end", f"t={T} end"),
+    ("google-oauth-token", "ya29.a0AfH6SMC-abc_def", T),
+    ("google-oauth-token", "r 1//0gAbCdEfGhIj-_x", f"r {T}"),
+    ("google-oauth-token", "4/0AX4XfWjAbCdEfGhIjKlMn", T),
+    *(
+        ("slack-token", f"tok xox{letter}-1234567890-AbC end", f"tok {T} end")
+        for letter in "abposre"
+    ),
+    *(
+        ("github-gitlab-token", f"{prefix}_AbCdEfGhIjKlMnOpQrSt12", T)
+        for prefix in ("ghp", "gho", "ghu", "ghs", "ghr")
+    ),
+    ("github-gitlab-token", "github_pat_11AbCdEfGh_IjKlMnOpQrSt", T),
+    ("github-gitlab-token", "glpat-AbCdEfGhIjKlMnOpQr-_", T),
+    ("aws-access-key", "id AKIAIOSFODNN7EXAMPLE.", f"id {T}."),
+    ("aws-access-key", "ASIAY34FZKBOKMUTVV7A", T),
+    *(
+        (
+            "private-key-block",
+            f"a\n-----BEGIN {kind}PRIVATE KEY-----\n{PEM}-----END {kind}PRIVATE KEY-----\nb",
+            "a\nscrubbed-private-key-1\nb",
+        )
+        for kind in ("", "RSA ", "EC ", "OPENSSH ")
+    ),
+    *(
+        (
+            "url-secret-parameter",
+            f"https://x.example/cb{sep}{name}=v4lue-1&n=2",
+            f"https://x.example/cb{sep}{name}={S1}&n=2",
+        )
+        for sep in "?&#;"
+        for name in ("code",)
+    ),
+    *(
+        ("url-secret-parameter", f"/cb?a=1&{name}=v4lue-1", f"/cb?a=1&{name}={S1}")
+        for name in (
+            "code",
+            "state",
+            "access_token",
+            "refresh_token",
+            "id_token",
+            "token",
+            "client_secret",
+            "client_id",
+            "key",
+            "api_key",
+            "apikey",
+            "password",
+            "sig",
+            "signature",
+            "CODE",
+        )
+    ),
+    *(
+        ("assigned-secret", f"{name}=hunter22;", f"{name}={S1};")
+        for name in (
+            "password",
+            "passwd",
+            "secret",
+            "api_key",
+            "apikey",
+            "access_token",
+            "refresh_token",
+            "PASSWORD",
+        )
+    ),
+    ("assigned-secret", 'api_key: "abcdef12"', f'api_key: "{S1}"'),
+    ("assigned-secret", "{'secret': 'abcdef12'}", f"{{'secret': '{S1}'}}"),
+    ("name-before-address", "From: Margaret Oakley <m@x.io>", "From: Person 1 <m@x.io>"),
+    ("name-before-address", '"Ann Lee" <a@b.co>', '"Person 1" <a@b.co>'),
+    ("email-address", "to ann.lee+x@corp-mail.co.uk now", "to user1@example.com now"),
+    ("email-address", "A_B%c@x-y.io", "user1@example.com"),
+    ("date-time", "at 2025-05-06T07:08:09Z.", "at 2026-01-01T00:01:00Z."),
+    ("date-time", "2025-05-06 07:08", "2026-01-01 00:01"),
+    ("date-time", "2025-05-06T07:08:09.123+02:00", "2026-01-01T00:01:00.000+00:00"),
+    ("date-time", "2025-05-06T07:08:09-0500", "2026-01-01T00:01:00+00:00"),
+    ("date", "on 2025-05-06, ok", "on 2026-01-02, ok"),
+]
+
+#: Look-alikes each rule must leave alone (just below a length, another prefix, ...).
+PATTERN_MISSES = [
+    ("interactor-api-key", "interactor_AbCd1234_0123456789abcde"),
+    ("authorization-header-value", "Bearer short"),
+    ("jwt", "eyJabc.eyJdef.ghi"),
+    ("google-oauth-token", "ya29.short"),
+    ("slack-token", "xoxq-1234567890-AbC"),
+    ("slack-token", "xoxb-123456789"),
+    ("github-gitlab-token", "ghx_AbCdEfGhIjKlMnOpQrSt12"),
+    ("github-gitlab-token", "ghp_AbCdEfGhIjKlMnOpQrS"),
+    ("aws-access-key", "AKIAIOSFODNN7EXAMP"),
+    ("private-key-block", "-----BEGIN PUBLIC KEY-----\nMII\n-----END PUBLIC KEY-----"),
+    ("url-secret-parameter", "/cb?account=v4lue-1&codec=x"),
+    ("assigned-secret", "password=abc"),
+    ("name-before-address", "lower case <a@b.co>"),
+    ("email-address", "not-an-address@localhost"),
+    ("date-time", "12025-05-06T07:08x"),
+    ("date", "2025-05-06T07:08:09Z"),
+]
+
+
+def only(name: str) -> Scrubber:
+    """A scrubber with the one default pattern rule ``name`` and nothing else."""
+    (rule,) = [r for r in ScrubRules.default().patterns if r.name == name]
+    return Scrubber(ScrubRules(keys=(), patterns=(rule,)))
+
+
+def test_every_default_pattern_has_examples_here():
+    names = [r.name for r in ScrubRules.default().patterns]
+    assert sorted(set(names)) == sorted({name for name, _, _ in PATTERN_EXAMPLES})
+    assert sorted(set(names)) == sorted({name for name, _ in PATTERN_MISSES})
+
+
+@pytest.mark.parametrize(("rule", "text", "expected"), PATTERN_EXAMPLES)
+def test_each_default_pattern_replaces_each_variant(rule, text, expected):
+    assert only(rule).scrub_text(text) == expected
+
+
+@pytest.mark.parametrize(("rule", "text"), PATTERN_MISSES)
+def test_each_default_pattern_leaves_look_alikes_alone(rule, text):
+    assert only(rule).scrub_text(text) == text
+
+
+@pytest.mark.parametrize(("rule", "text", "expected"), PATTERN_EXAMPLES)
+def test_the_full_default_rules_leave_no_example_secret(rule, text, expected):
+    scrubber = Scrubber()
+    scrubbed = scrubber.scrub({"note": text})
+    if rule in ("date-time", "date"):
+        assert scrubbed == {"note": expected}
+    else:
+        assert scrubbed != {"note": text}
+        assert scrubber.leaks(scrubbed) == []
+
+
+def test_a_date_time_with_a_space_is_normalised_once_not_again_as_a_date():
+    scrubber = Scrubber()
+    assert scrubber.scrub_text("2025-05-06 07:08:09 and 2025-05-07") == (
+        "2026-01-01 00:01:00 and 2026-01-02"
+    )
