@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 import requests
@@ -261,6 +262,29 @@ def test_the_same_exchange_recorded_twice_is_one_file(real_api, tmp_path):
     assert recording.status == 200
     assert recording.input == {"maxResults": 10}
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", recording.recorded_at)
+
+
+def test_the_same_exchange_on_another_day_is_still_one_file_dated_by_the_clock(real_api, tmp_path):
+    days = iter([date(2026, 1, 1), date(2026, 3, 4), date(2026, 3, 4)])
+    proxy = RecordingProxy(
+        real_api.base_url, api_key=real_api.api_key, out_dir=tmp_path, clock=lambda: next(days)
+    )
+    url = "/connector/interactor/gmail/action/email.draft.list/execute"
+    with proxied(proxy) as server:
+        for body in ({"maxResults": 10}, {"maxResults": 10}, {"maxResults": 11}):
+            answer = requests.post(
+                server.base_url + url,
+                params={"account": real_api.account},
+                json=body,
+                timeout=10,
+            )
+            assert answer.status_code == 200
+    recordings = sorted(load_recordings(tmp_path), key=lambda r: r.input["maxResults"])
+    assert len(list(tmp_path.rglob("*.json"))) == 2
+    assert [(r.input, r.recorded_at) for r in recordings] == [
+        ({"maxResults": 10}, "2026-03-04"),
+        ({"maxResults": 11}, "2026-03-04"),
+    ]
 
 
 def test_each_action_call_is_compared_with_the_contract(real_api):
