@@ -13,6 +13,7 @@ import pytest
 import bench.__main__ as bench_main
 from bench import inprocess_calls
 from bench.core import Figure
+from bench.core import Target
 
 
 @pytest.mark.parametrize("module", sorted(set(bench_main.GROUPS.values())))
@@ -26,7 +27,8 @@ def test_a_tiny_in_process_figure_is_measured_against_its_baseline():
     assert figure.ours > 0
     assert figure.baseline is not None
     assert figure.baseline > 0
-    assert figure.met in (True, False)
+    assert figure.ratio == figure.ours / figure.baseline
+    assert figure.met is (figure.ratio <= 1.5)
     json.dumps(figure.as_dict())
     assert figure.name in bench_main.table([figure])
 
@@ -66,3 +68,33 @@ def test_the_store_figures_compare_every_store_with_the_memory_store():
         assert figure.ours > 0
         assert figure.baseline is not None
         assert figure.baseline > 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "limit", "ours", "baseline", "met"),
+    [
+        ("ratio<=", 1.5, 3.0, 2.0, True),
+        ("ratio<=", 1.5, 3.1, 2.0, False),
+        ("ratio>=", 0.8, 1.6, 2.0, True),
+        ("ratio>=", 0.8, 1.5, 2.0, False),
+        ("<=", 50.0, 50.0, None, True),
+        ("<=", 50.0, 50.5, None, False),
+        ("ratio<=", 1.5, 1.0, None, None),
+        ("ratio<=", 1.5, 1.0, 0.0, None),
+        ("info", 0.0, 1.0, 2.0, None),
+    ],
+)
+def test_a_figure_is_met_by_its_target_exactly_at_the_limit(kind, limit, ours, baseline, met):
+    figure = Figure(
+        group="g", name="n", ours=ours, unit="ms", target=Target(kind, limit), baseline=baseline
+    )
+    assert figure.met is met
+    assert figure.as_dict()["met"] is met
+
+
+@pytest.mark.parametrize(
+    ("kind", "limit", "text"),
+    [("ratio<=", 1.5, "<= 1.5x"), ("ratio>=", 6, ">= 6x"), ("info", 0, "(info)")],
+)
+def test_a_target_reads_as_the_table_shows_it(kind, limit, text):
+    assert Target(kind, limit).text("ms") == text

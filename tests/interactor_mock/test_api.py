@@ -220,6 +220,54 @@ def test_execute_is_deterministic_for_the_same_call(api, granted):
     assert second.json() == first
 
 
+GENERATED = "/connector/interactor/gmail-v1/action/gmail.users.threads.list/execute?account=alice"
+
+
+def _generated(api, engine, payload):
+    """The output of an action no behaviour, resource or example answers, and its source."""
+    response = api.post(GENERATED, json=payload)
+    assert response.status_code == 200, response.text
+    return response.json()["output"], engine.journal.entries("development")[-1].source
+
+
+def test_generated_output_is_the_same_under_reordered_input_keys(api, engine, dev):
+    engine.grant(dev, "gmail-v1", "alice")
+    query = {"userId": "me", "q": "is:unread", "maxResults": 3, "includeSpamTrash": False}
+    first, source = _generated(api, engine, query)
+    second, again = _generated(api, engine, dict(reversed(query.items())))
+    assert (source, again) == ("generated", "generated")
+    assert second == first
+    assert first["status_code"] == 200
+    assert isinstance(first["body"], dict)
+    assert first["body"]  # not the stub's empty answer
+    action = default_registry().action("gmail-v1", "gmail.users.threads.list")
+    assert action.output_problems(first) == []
+
+
+def test_generated_output_differs_for_a_different_input_that_is_not_echoed(api, engine, dev):
+    engine.grant(dev, "gmail-v1", "alice")
+    first, source = _generated(api, engine, {"userId": "me", "q": "is:unread"})
+    second, _ = _generated(api, engine, {"userId": "me", "q": "is:read"})
+    assert source == "generated"
+    assert "is:read" not in repr(second)  # nothing echoed: the difference is the generator's
+    assert second != first
+
+
+def test_generated_output_differs_between_environments_of_other_seeds(live, engine):
+    outputs = []
+    for seed in (1, 2):
+        environment = engine.environments.create(f"seed {seed}", seed=seed)
+        engine.grant(environment, "gmail-v1", "alice")
+        response = requests.post(
+            live.base_url + GENERATED,
+            json={"userId": "me"},
+            headers={"x-api-key": environment.api_key},
+        )
+        assert response.status_code == 200
+        outputs.append(response.json()["output"])
+    assert outputs[0] != outputs[1]
+
+
 def test_execute_answers_differently_for_different_input(api, granted):
     first = api.post(EXECUTE.format("email.send"), json=DRAFT).json()
     second = api.post(EXECUTE.format("email.send"), json={**DRAFT, "subject": "Tea?"}).json()

@@ -26,6 +26,7 @@ from interactor_mock.embed.inprocess import _AppRoute
 from interactor_mock.embed.inprocess import _body_bytes
 from interactor_mock.embed.inprocess import normalize_base_url
 from interactor_mock.embed.server import MockServer
+from interactor_mock.errors import StateError
 
 DRAFT = {"to": ["bob@example.com"], "subject": "Lunch?", "body": "Noon."}
 
@@ -308,8 +309,16 @@ def test_starting_twice_is_refused(shared):
         shared.start()
 
 
-def test_stop_without_start_does_nothing(shared):
+def test_stop_without_start_does_nothing(shared, engine):
+    before = [e.id for e in engine.environments.all()]
     shared.stop()
+    assert [e.id for e in engine.environments.all()] == before
+    assert repr(shared) == f"<InProcessMock {DEFAULT_BASE_URL} inactive>"
+    with pytest.raises(StateError, match="not active"):
+        shared.handle  # noqa: B018
+    with shared as handle:
+        assert handle.environment not in before
+    assert [e.id for e in engine.environments.all()] == before
 
 
 def test_start_on_an_existing_environment_keeps_it(app, engine):

@@ -210,6 +210,30 @@ def test_drive_lists_page_and_omit_the_token_on_the_last_page(run):
     assert "nextPageToken" not in second
 
 
+def test_a_page_size_of_one_answers_one_item_per_page(run):
+    # Caught before only by a Hypothesis test: `pageSize: 1` must not fall back to the default.
+    ids = [
+        ok(run("googledrive-v1", "drive.files.create", {"name": f"f{i}"}))["body"]["id"]
+        for i in range(3)
+    ]
+    seen, token = [], None
+    for _ in range(3):
+        payload = {"pageSize": 1, **({"pageToken": token} if token else {})}
+        page = ok(run("googledrive-v1", "drive.files.list", payload))["body"]
+        assert len(page["files"]) == 1
+        seen += [f["id"] for f in page["files"]]
+        token = page.get("nextPageToken")
+    assert seen == ids
+    assert token is None
+
+
+def test_gmail_max_results_of_one_answers_one_message(engine, dev, run):
+    engine.seeds.apply(dev, {"accounts": {"alice": {"gmail": {"messages": 3}}}})
+    listed = ok(run("gmail", "email.list", {"maxResults": 1}))
+    assert len(listed["messages"]) == 1
+    assert listed["nextPageToken"]
+
+
 def test_a_v1_bad_page_token_is_a_400_in_the_output(run):
     ok(run("googledrive-v1", "drive.files.create", {"name": "x"}))
     out = ok(run("googledrive-v1", "drive.files.list", {"pageToken": "junk"}))

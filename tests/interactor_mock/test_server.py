@@ -5,7 +5,6 @@ from __future__ import annotations
 import pickle
 import socket
 import threading
-import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -50,19 +49,23 @@ def test_start_returns_once_ready_and_stop_releases_the_port():
         probe.bind(("127.0.0.1", port))
 
 
-def test_stop_is_quick():
-    server = MockServer().start()
-    started = time.perf_counter()
-    server.stop()
-    assert time.perf_counter() - started < 0.5
+# How quickly stop() returns is the "MockServer stop" figure of bench/startup.py: a timed
+# assertion has no place in a test.
 
 
 def test_stop_twice_and_stop_before_start_do_nothing():
     server = MockServer()
     server.stop()
+    assert not server.is_running()
     server.start()
+    port = server.port
+    assert requests.get(server.url_for("/_mock/health"), timeout=5).ok
     server.stop()
     server.stop()
+    assert not server.is_running()
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))
 
 
 def test_starting_a_running_server_is_refused():
