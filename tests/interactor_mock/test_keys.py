@@ -167,3 +167,125 @@ def test_rotating_twice_retires_both_old_keys(engine, dev):
         with pytest.raises(Unauthorized, match="replaced by a newer key"):
             engine.environments.resolve(old)
     assert engine.environments.resolve(third).id == dev.id
+
+
+# --- every refusal says what and names the field --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message", "field"),
+    [
+        ({"name": ""}, "Environment name must be a non-empty string", "name"),
+        ({"name": "  "}, "Environment name must be a non-empty string", "name"),
+        ({"name": 3}, "Environment name must be a non-empty string", "name"),
+        (
+            {"name": "X", "api_key": "k"},
+            "apiKey must look like interactor_<8 letters or digits>_<32 letters or digits>",
+            "apiKey",
+        ),
+        ({"name": "X", "seed": "1"}, "seed must be an integer", "seed"),
+        ({"name": "X", "seed": True}, "seed must be an integer", "seed"),
+        ({"name": "X", "env_id": "testing"}, "Environment 'testing' already exists", "id"),
+    ],
+)
+def test_create_refusals_say_what_and_name_the_field(engine, arguments, message, field):
+    with pytest.raises(BadRequest) as raised:
+        engine.environments.create(**arguments)
+    assert (raised.value.message, raised.value.extra, raised.value.status) == (
+        message,
+        {"field": field},
+        400,
+    )
+
+
+def test_a_used_key_refusal_names_the_field(engine, dev):
+    with pytest.raises(BadRequest) as raised:
+        engine.environments.create("X", api_key=dev.api_key)
+    assert (raised.value.message, raised.value.extra) == (
+        "apiKey is already used by another environment",
+        {"field": "apiKey"},
+    )
+    with pytest.raises(BadRequest) as raised:
+        engine.environments.rotate(dev.id, api_key=dev.api_key)
+    assert (raised.value.message, raised.value.extra) == (
+        "apiKey is already used by an environment",
+        {"field": "apiKey"},
+    )
+    with pytest.raises(BadRequest) as raised:
+        engine.environments.rotate(dev.id, api_key="k")
+    assert raised.value.message == "apiKey must look like interactor_<8>_<32>"
+
+
+def test_unauthorized_messages_are_the_real_services(engine, dev):
+    cases = [(None, "Missing x-api-key header"), ("", "Missing x-api-key header")]
+    cases.append((GOOD_KEY, "Invalid API key: no environment has this key"))
+    for key, message in cases:
+        with pytest.raises(Unauthorized) as raised:
+            engine.environments.resolve(key)
+        assert (raised.value.message, raised.value.status) == (message, 401)
+
+
+def test_an_environment_is_created_with_the_default_seed_and_clock(engine, clock):
+    created = engine.environments.create("Staging")
+    assert (created.seed, created.created_at) == (0, "2026-11-27T12:00:00Z")
+    assert engine.environments.create("Seeded", seed=0).seed == 0
+    assert engine.environments.create("Other", seed=9).seed == 9
+
+
+def test_the_public_form_names_every_field_and_hides_client_secrets(engine, dev):
+    engine.environments.set_oauth_client(dev.id, "interactor/gmail", "mine", "s3cr3t")
+    public = engine.environments.get(dev.id).public()
+    assert public == {
+        "id": "development",
+        "name": "Development",
+        "apiKey": dev.api_key,
+        "seed": 0,
+        "createdAt": "2026-11-27T12:00:00Z",
+        "oauthClients": {"interactor/gmail": {"clientId": "mine"}},
+    }
+
+
+def test_ids_are_slugs_of_the_name(engine):
+    assert engine.environments.create("  QA / Team 1!  ").id == "qa-team-1"
+    assert engine.environments.create("!!!").id == "env"
+    assert engine.environments.create("???").id == "env-2"
+
+
+def test_an_oauth_client_is_kept_replaced_and_removed(engine, dev):
+    engine.environments.set_oauth_client(dev.id, "interactor/gmail", "one", "s1")
+    engine.environments.set_oauth_client(dev.id, "interactor/slack", "two", "s2")
+    stored = engine.environments.get(dev.id).oauth_clients
+    assert stored == {
+        "interactor/gmail": {"client_id": "one", "client_secret": "s1"},
+        "interactor/slack": {"client_id": "two", "client_secret": "s2"},
+    }
+    engine.environments.set_oauth_client(dev.id, "interactor/gmail", None, None)
+    engine.environments.set_oauth_client(dev.id, "interactor/zoom-v1", None, None)
+    assert engine.environments.get(dev.id).oauth_clients == {
+        "interactor/slack": {"client_id": "two", "client_secret": "s2"}
+    }
+
+
+@pytest.mark.parametrize(("client_id", "secret"), [("", "s"), ("c", ""), ("c", None)])
+def test_an_oauth_client_needs_both_id_and_secret(engine, dev, client_id, secret):
+    with pytest.raises(BadRequest) as raised:
+        engine.environments.set_oauth_client(dev.id, "interactor/gmail", client_id, secret)
+    assert (raised.value.message, raised.value.extra) == (
+        "clientId and clientSecret are both required",
+        {"field": "clientId"},
+    )
+    assert engine.environments.get(dev.id).oauth_clients == {}
+
+
+def test_a_deleted_environments_key_is_free_again(engine):
+    staging = engine.environments.create("Staging", api_key=GOOD_KEY)
+    engine.environments.delete(staging.id)
+    again = engine.environments.create("Again", api_key=GOOD_KEY)
+    assert engine.environments.resolve(GOOD_KEY).id == again.id
+
+
+def test_an_unknown_environment_is_named(engine):
+    for call in (engine.environments.get, engine.environments.delete, engine.environments.reset):
+        with pytest.raises(UnknownEnvironment) as raised:
+            call("nope")
+        assert raised.value.message == "Environment 'nope' not found"

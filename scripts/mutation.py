@@ -1,0 +1,278 @@
+"""Mutation testing of the security- and state-critical modules, with mutmut, time-bounded.
+
+    .venv/bin/pip install -e '.[test,dev]'
+    .venv/bin/python scripts/mutation.py                    # every module below
+    .venv/bin/python scripts/mutation.py oauth journal      # some of them
+    .venv/bin/python scripts/mutation.py --time-limit 600 --max-children 2 scrub
+
+Each module runs in a scratch copy of the working tree (so no ``mutants/`` directory appears
+in the checkout), with a ``[tool.mutmut]`` section naming only that module to mutate and only
+its test files to run. mutmut first runs those tests once to learn which test calls which
+function, then runs each mutant against the tests that reach its function only: so a module's
+run takes minutes, not the suite's time per mutant. A module that is still running at
+``--time-limit`` seconds is stopped and reported with what was checked by then.
+
+The score (killed, timed out, over all mutants checked) and every surviving mutant (its diff)
+go to ``docs/mutation-report.md`` (``--report FILE`` to write elsewhere); the previous report's
+sections of modules not run this time are kept. Exit status 0 whatever the score: the report
+is for reading, a survivor is a question for the next test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "docs" / "mutation-report.md"
+T = "tests/interactor_mock/"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A module (or package) to mutate and the test files that check it."""
+
+    paths: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+#: The security- and state-critical modules, each with the tests that exercise it.
+TARGETS: dict[str, Target] = {
+    "environments": Target(
+        ("interactor_mock/core/environments.py",),
+        (f"{T}test_keys.py", f"{T}test_control.py", f"{T}test_oauth.py"),
+    ),
+    "oauth": Target(
+        ("interactor_mock/core/oauth.py",),
+        (f"{T}test_oauth.py", f"{T}test_oauth_flow.py", f"{T}test_execute.py"),
+    ),
+    "journal": Target(
+        ("interactor_mock/core/journal.py",),
+        (f"{T}test_journal.py", f"{T}test_control.py", f"{T}test_handle.py"),
+    ),
+    "scrub": Target(
+        ("interactor_mock/tooling/scrub.py",),
+        (f"{T}test_scrub.py", f"{T}test_recorder.py"),
+    ),
+    "execute": Target(
+        ("interactor_mock/core/execute.py",),
+        (f"{T}test_execute.py", f"{T}test_api.py"),
+    ),
+    "resources": Target(
+        ("interactor_mock/core/resources/*",),
+        (f"{T}test_resources.py", f"{T}test_seed.py", f"{T}test_drive.py", f"{T}test_slack.py"),
+    ),
+}
+
+MUTMUT_SECTION = """
+[tool.mutmut]
+source_paths = ["interactor_mock"]
+only_mutate = {only}
+also_copy = ["contracts", "pytest_interactor", "bench", "scripts"]
+pytest_add_cli_args_test_selection = {tests}
+pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"]
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    statuses: dict[str, str] = field(default_factory=dict)
+    diffs: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    stopped: bool = False
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for s in self.statuses.values() if s in statuses)
+
+    @property
+    def checked(self) -> int:
+        return len(self.statuses) - self.count("not checked", "skipped")
+
+    @property
+    def score(self) -> float:
+        killed = self.count("killed", "timeout")
+        return 100.0 * killed / self.checked if self.checked else 0.0
+
+    def section(self) -> str:
+        counts = ", ".join(
+            f"{self.count(s)} {s}"
+            for s in ("killed", "timeout", "survived", "no tests", "suspicious", "not checked")
+            if self.count(s)
+        )
+        target = TARGETS[self.name]
+        lines = [
+            f"## {self.name}",
+            "",
+            f"- mutated: {', '.join(f'`{p}`' for p in target.paths)}",
+            f"- tests: {', '.join(f'`{t.removeprefix(T)}`' for t in target.tests)}",
+            f"- **score {self.score:.1f}%** ({counts}; {self.checked} checked) in "
+            f"{self.seconds:.0f} s" + (" (stopped at the time limit)" if self.stopped else ""),
+            "",
+        ]
+        survivors = [m for m, s in sorted(self.statuses.items()) if s in ("survived", "no tests")]
+        if survivors:
+            lines += [f"<details><summary>{len(survivors)} surviving mutants</summary>", ""]
+            for mutant in survivors:
+                lines += [f"`{mutant}` ({self.statuses[mutant]})", "", "```diff"]
+                lines += [self.diffs.get(mutant, "(no diff)").rstrip(), "```", ""]
+            lines += ["</details>", ""]
+        return "\n".join(lines)
+
+
+def _scratch_copy(destination: Path) -> None:
+    """The tracked and new files of the working tree (not .venv, .git or ignored files)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
+    for raw in listed:
+        if not raw:
+            continue
+        source = ROOT / raw.decode()
+        if source.is_file():
+            target = destination / raw.decode()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def _mutmut(work: Path, *args: str, timeout: float | None = None) -> str:
+    mutmut = Path(sys.executable).with_name("mutmut")
+    done = subprocess.run(
+        [str(mutmut), *args], cwd=work, capture_output=True, text=True, timeout=timeout
+    )
+    return done.stdout
+
+
+def run_target(name: str, *, time_limit: float, max_children: int) -> Result:
+    target = TARGETS[name]
+    result = Result(name)
+    with tempfile.TemporaryDirectory(prefix=f"mutation-{name}-") as scratch:
+        work = Path(scratch)
+        _scratch_copy(work)
+        section = MUTMUT_SECTION.format(
+            only=_toml_list(target.paths), tests=_toml_list(target.tests)
+        )
+        with open(work / "pyproject.toml", "a", encoding="utf-8") as pyproject:
+            pyproject.write(section)
+        mutmut = Path(sys.executable).with_name("mutmut")
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [str(mutmut), "run", "--max-children", str(max_children)],
+            cwd=work,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: stopped whole, by its id
+        )
+        try:
+            process.wait(timeout=time_limit)
+        except subprocess.TimeoutExpired:
+            result.stopped = True
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        result.seconds = time.monotonic() - started
+        for line in _mutmut(work, "results", "--all", "true").splitlines():
+            found = re.fullmatch(r"\s*(\S+): (.+)", line)
+            if found:
+                result.statuses[found[1]] = found[2].strip()
+        for mutant, status in result.statuses.items():
+            if status in ("survived", "no tests"):
+                shown = _mutmut(work, "show", mutant, timeout=60)
+                result.diffs[mutant] = "\n".join(
+                    line
+                    for line in shown.splitlines()
+                    if line[:1] in "+-" and line[:3] not in ("+++", "---")
+                )
+    return result
+
+
+def _toml_list(items: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
+def _previous_sections(report: Path) -> dict[str, str]:
+    if not report.exists():
+        return {}
+    text = report.read_text(encoding="utf-8")
+    parts = re.split(r"(?m)^## ", text)
+    return {part.split("\n", 1)[0].strip(): "## " + part.rstrip() + "\n" for part in parts[1:]}
+
+
+def write_report(report: Path, results: list[Result]) -> None:
+    sections = _previous_sections(report)
+    scores = {r.name: r for r in results}
+    for result in results:
+        sections[result.name] = result.section()
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Mutation report",
+        "",
+        'Written by `scripts/mutation.py` (mutmut; see CONTRIBUTING, "Mutation testing"). '
+        f"Modules run at {stamp}: {', '.join(scores) or 'none'}; other sections are from "
+        "earlier runs.",
+        "",
+        "| module | score | killed | survived | checked |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name in TARGETS:
+        if name in scores:
+            r = scores[name]
+            lines.append(
+                f"| {name} | {r.score:.1f}% | {r.count('killed', 'timeout')} | "
+                f"{r.count('survived', 'no tests')} | {r.checked} |"
+            )
+    lines.append("")
+    for name in TARGETS:
+        if name in sections:
+            lines.append(sections[name])
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("modules", nargs="*", help=f"some of: {', '.join(TARGETS)}")
+    parser.add_argument("--time-limit", type=float, default=900.0, help="seconds per module")
+    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--report", type=Path, default=REPORT)
+    args = parser.parse_args(argv)
+    names = args.modules or list(TARGETS)
+    unknown = sorted(set(names) - set(TARGETS))
+    if unknown:
+        parser.error(f"unknown module {unknown[0]!r}: choose among {', '.join(TARGETS)}")
+    results = []
+    for name in names:
+        print(f"== {name}", flush=True)
+        result = run_target(name, time_limit=args.time_limit, max_children=args.max_children)
+        print(
+            f"   {result.score:.1f}% ({result.count('killed', 'timeout')} killed of "
+            f"{result.checked} checked) in {result.seconds:.0f} s"
+            + (" (stopped at the time limit)" if result.stopped else ""),
+            flush=True,
+        )
+        results.append(result)
+        write_report(args.report, results)
+    print(f"report: {args.report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
