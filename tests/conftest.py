@@ -1,17 +1,48 @@
-"""Shared fixtures: an app, its engine, a client, a live server, a moving clock."""
+"""Shared fixtures: an app, its engine, a client, a live server, a moving clock; and the
+Hypothesis profiles.
+
+Hypothesis profiles: ``ci`` (loaded when the ``CI`` variable is set, as ``.ci/run`` has it)
+bounds the examples, runs without a deadline (a loaded 2-core machine is no measure of speed),
+draws the same examples on every run (``derandomize``) and skips the shrink phase, so that a
+failing property is reported, unshrunk, within seconds rather than after minutes of
+shrinking; ``dev`` (the default) draws at random and shrinks. ``HYPOTHESIS_PROFILE=ci`` (or
+``dev``) chooses one explicitly. Tests that set ``max_examples`` themselves keep it; the
+other settings come from the profile.
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
 import pytest
+from hypothesis import Phase
+from hypothesis import settings
 
 from interactor_mock.config import MockConfig
 from interactor_mock.core.engine import Engine
 from interactor_mock.embed.server import MockServer
 from interactor_mock.http.app import create_app
+
+# Both from Hypothesis' own "default" profile: with CI set, Hypothesis loads a "ci" profile of
+# its own first, which must not leak into ours.
+settings.register_profile(
+    "ci",
+    parent=settings.get_profile("default"),
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target),
+    report_multiple_bugs=False,
+    print_blob=True,
+)
+settings.register_profile("dev", parent=settings.get_profile("default"), deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 class Clock:
