@@ -212,12 +212,15 @@ def test_execute_answers_output_valid_against_the_contract(api, granted):
     assert action.output_problems(output) == []
 
 
-def test_execute_is_deterministic_for_the_same_call(api, granted):
+def test_execute_is_deterministic_for_the_same_call(api, granted, engine, dev):
     # A read: a second create makes a second object (see test_resources.py).
-    query = {"maxResults": 5, "q": "is:unread", "includeSpamTrash": False}
+    engine.seeds.apply(dev, {"accounts": {"alice": {"gmail": {"messages": 8}}}})
+    query = {"maxResults": 5, "includeSpamTrash": False}
     first = api.post(EXECUTE.format("email.list"), json=query).json()
     second = api.post(EXECUTE.format("email.list"), json=dict(reversed(query.items())))
     assert second.json() == first
+    assert len(first["output"]["messages"]) == 5
+    assert [e.source for e in engine.journal.entries(dev.id)] == ["behaviour", "behaviour"]
 
 
 GENERATED = "/connector/interactor/gmail-v1/action/gmail.users.threads.list/execute?account=alice"
@@ -321,9 +324,13 @@ def test_execute_without_account_is_400(api):
     assert "Missing account" in response.json()["error"]
 
 
-def test_execute_without_owner_means_interactor(api, granted):
+def test_execute_without_owner_means_interactor(api, granted, engine, dev):
+    engine.seeds.apply(dev, {"accounts": {"alice": {"gmail": {"messages": 2}}}})
     response = api.post("/connector/gmail/action/email.list/execute?account=alice", json={})
     assert response.status_code == 200
+    assert response.json() == api.post(EXECUTE.format("email.list"), json={}).json()
+    assert len(response.json()["output"]["messages"]) == 2
+    assert engine.journal.entries(dev.id)[0].connector == "interactor/gmail"
 
 
 def test_body_that_is_not_json_is_400(api, granted):
@@ -343,8 +350,13 @@ def test_body_that_is_not_an_object_is_400(api, granted, body):
     assert response.json()["error"].startswith("Request body must be a JSON object")
 
 
-def test_empty_body_is_an_empty_object(api, granted):
-    assert api.post(EXECUTE.format("email.list")).status_code == 200
+def test_empty_body_is_an_empty_object(api, granted, engine, dev):
+    engine.seeds.apply(dev, {"accounts": {"alice": {"gmail": {"messages": 2}}}})
+    empty = api.post(EXECUTE.format("email.list"))
+    assert empty.status_code == 200
+    assert empty.json() == api.post(EXECUTE.format("email.list"), json={}).json()
+    assert len(empty.json()["output"]["messages"]) == 2
+    assert engine.journal.entries(dev.id)[0].input == {}
 
 
 def test_invalid_input_names_the_first_problem_and_lists_all(api, granted):
@@ -427,5 +439,6 @@ def test_journal_records_calls_with_keys_redacted(api, granted, engine, dev):
         200,
     )
     assert send.input["subject"] == "Lunch?"
-    assert "abc" not in auth.query
+    assert send.source == "behaviour"
+    assert auth.query == "account=alice&token=[redacted]"
     assert dev.api_key not in repr(entries)

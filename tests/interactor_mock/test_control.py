@@ -79,6 +79,12 @@ def test_grant_without_the_browser_then_execute(control, live, dev):
         headers={"x-api-key": dev.api_key},
     )
     assert executed.status_code == 200, executed.text
+    output = executed.json()["output"]
+    assert (output["ok"], output["channel"], output["message"]["text"]) == (
+        True,
+        "C0123456789",
+        "hi",
+    )
     grants = control("GET", f"/environments/{dev.id}/grants").json()["grants"]
     assert [(g["connector"], g["account"]) for g in grants] == [("interactor/slack", "bob")]
 

@@ -22,12 +22,17 @@ def handle(app, engine):
 
 
 def execute(handle, action="email.draft.create", account="alice", payload=None, connector="gmail"):
-    return handle.client.post(
+    response = handle.client.post(
         EXECUTE.format(connector=connector, action=action),
         query_string={"account": account},
         headers=handle.headers,
         json=DRAFT if payload is None else payload,
     )
+    if response.status_code == 200:
+        # Every call these tests make is answered by the connector's behaviour with content.
+        assert handle.calls[-1].source == "behaviour", handle.calls[-1]
+        assert response.get_json()["output"], response.get_json()
+    return response
 
 
 def failure(call) -> str:

@@ -32,13 +32,19 @@ DRAFT = {"to": ["bob@example.com"], "subject": "Lunch?", "body": "Noon."}
 
 
 def execute(m, account="alice", action="email.draft.create", payload=None, base_url=None):
-    return requests.post(
+    response = requests.post(
         f"{base_url or m.base_url}/connector/interactor/gmail/action/{action}/execute",
         params={"account": account},
         headers=m.headers,
         json=DRAFT if payload is None else payload,
         timeout=5,
     )
+    if response.status_code == 200 and action == "email.draft.create" and payload is None:
+        # The draft the mock made is the one asked for, kept under a fresh id.
+        output = response.json()["output"]
+        assert output["id"], output
+        assert output["message"]["id"], output
+    return response
 
 
 @pytest.fixture
@@ -185,8 +191,13 @@ def test_a_string_body_and_an_empty_body_are_passed_through():
     with interactor_mock.mock() as m:
         m.grant("gmail", "alice")
         url = f"{m.base_url}/connector/gmail/action/email.list/execute?account=alice"
-        assert requests.post(url, data="{}", headers=m.headers, timeout=5).status_code == 200
-        assert requests.post(url, headers=m.headers, timeout=5).status_code == 200
+        m.seed({"alice": {"gmail": {"messages": 2}}})
+        for answer in (
+            requests.post(url, data="{}", headers=m.headers, timeout=5),
+            requests.post(url, headers=m.headers, timeout=5),
+        ):
+            assert answer.status_code == 200
+            assert len(answer.json()["output"]["messages"]) == 2
         bad = requests.post(url, data=b"not json", headers=m.headers, timeout=5)
     assert bad.status_code == 400
     assert "valid JSON" in bad.json()["error"]
@@ -200,7 +211,10 @@ def test_a_generator_body_is_read_in_full():
     with interactor_mock.mock() as m:
         m.grant("gmail", "alice")
         url = f"{m.base_url}/connector/gmail/action/email.list/execute?account=alice"
-        assert requests.post(url, data=chunks(), headers=m.headers, timeout=5).status_code == 200
+        m.seed({"alice": {"gmail": {"messages": 5}}})
+        answer = requests.post(url, data=chunks(), headers=m.headers, timeout=5)
+        assert answer.status_code == 200
+        assert len(answer.json()["output"]["messages"]) == 3
         assert m.calls[0].input == {"maxResults": 3}
 
 
@@ -244,7 +258,7 @@ def test_errors_inside_the_mock_do_not_hide_the_blocks_own_exception(shared, eng
     engine.executor.register("interactor", "gmail", "email.list", lambda call: 1 / 0)
     m = shared.start()
     m.grant("gmail", "alice")
-    execute(m, action="email.list", payload={})
+    assert execute(m, action="email.list", payload={}).status_code == 500
     shared.__exit__(KeyError, KeyError("the test's own failure"), None)
     assert m.environment not in {e.id for e in engine.environments.all()}
 

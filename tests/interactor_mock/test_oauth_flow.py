@@ -114,6 +114,9 @@ def test_after_the_grant_actions_run(browser, auth_url, live, headers):
         headers=headers,
     )
     assert response.status_code == 200
+    output = response.json()["output"]
+    assert isinstance(output["resultSizeEstimate"], int)
+    assert isinstance(output["messages"], list)
 
 
 def test_grant_redirects_to_the_redirect_url_with_a_success_marker(browser, auth_url):

@@ -20,6 +20,7 @@ from interactor_mock.contracts import default_registry
 from interactor_mock.tooling.record import RecordingProxy
 from interactor_mock.tooling.record import load_recordings
 from interactor_mock.tooling.record import parse_api_path
+from tests.interactor_mock.drifted_api import EXTRA_FIELD_VALUE
 from tests.interactor_mock.drifted_api import start_real_api
 
 #: Look-alike secrets of every kind the rules know, planted all over the traffic.
@@ -262,6 +263,8 @@ def test_the_same_exchange_recorded_twice_is_one_file(real_api, tmp_path):
     assert recording.status == 200
     assert recording.input == {"maxResults": 10}
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", recording.recorded_at)
+    # The upstream's own (drifted) answer was recorded: a string count.
+    assert isinstance(recording.body["output"]["resultSizeEstimate"], str)
 
 
 def test_the_same_exchange_on_another_day_is_still_one_file_dated_by_the_clock(real_api, tmp_path):
@@ -285,6 +288,7 @@ def test_the_same_exchange_on_another_day_is_still_one_file_dated_by_the_clock(r
         ({"maxResults": 10}, "2026-03-04"),
         ({"maxResults": 11}, "2026-03-04"),
     ]
+    assert all(isinstance(r.body["output"]["resultSizeEstimate"], str) for r in recordings)
 
 
 def test_each_action_call_is_compared_with_the_contract(real_api):
@@ -320,6 +324,8 @@ def test_in_registered_mode_a_foreign_key_is_forwarded_as_sent(real_api):
         )
     assert wrong.status_code == 401
     assert right.status_code == 200
+    # The upstream's own (drifted) answer, relayed as it is: an extra historyId.
+    assert right.json()["output"]["messages"][0]["historyId"] == EXTRA_FIELD_VALUE
     refused, accepted = proxy.exchanges
     assert refused.drift.ok  # a 4xx to a request broken on purpose is no drift
     assert accepted.client == "test"

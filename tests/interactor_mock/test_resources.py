@@ -286,7 +286,9 @@ def test_collections_are_per_account_and_per_environment(run, engine):
 
 
 def test_resetting_an_environment_forgets_its_resources(run, engine, dev):
-    ok(run("gmail", "email.send", DRAFT))
+    sent = ok(run("gmail", "email.send", DRAFT))
+    before = engine.resources.items(dev, "gmail", "messages", "alice")
+    assert [m["id"] for m in before] == [sent["id"]]
     engine.environments.reset(dev.id)
     assert engine.resources.items(dev, "gmail", "messages", "alice") == []
 

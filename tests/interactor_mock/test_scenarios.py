@@ -151,10 +151,20 @@ def test_rules_apply_in_the_order_they_were_added(engine, dev, call):
     ]
 
 
-def test_rules_belong_to_their_environment(engine, dev, call):
+def test_rules_belong_to_their_environment(engine, dev, call, client):
     other = engine.environments.create("other")
     engine.scenarios.fail_next(other, "gmail", "email.list", times=3)
     assert call("email.list").status_code == 200
+    assert engine.journal.entries(dev.id)[-1].source == "behaviour"
+    # The rule does fire in its own environment.
+    engine.grant(other, "gmail", "alice")
+    theirs = client.post(
+        "/api/v1/connector/interactor/gmail/action/email.list/execute?account=alice",
+        json={},
+        headers={"x-api-key": other.api_key},
+    )
+    assert theirs.status_code == 500
+    assert engine.journal.entries(other.id)[-1].scenario is not None
 
 
 # --- latency -------------------------------------------------------------------------------
@@ -319,8 +329,10 @@ def test_prefer_credential_expired_expires_it(call):
     assert call("email.list").status_code == 500
 
 
-def test_prefer_ignores_preferences_it_does_not_know(call):
+def test_prefer_ignores_preferences_it_does_not_know(call, engine, dev):
     assert call("email.list", prefer="return=minimal, respond-async").status_code == 200
+    (entry,) = engine.journal.entries(dev.id)
+    assert (entry.source, entry.scenario) == ("behaviour", None)
 
 
 @pytest.mark.parametrize("prefer", ["code=200", "code=abc", "latency=-5", "retry-after=x"])
