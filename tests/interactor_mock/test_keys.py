@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import string
+from collections import Counter
 
 import pytest
 
 from interactor_mock.core.environments import API_KEY_PATTERN
+from interactor_mock.core.environments import Environments
 from interactor_mock.core.environments import new_api_key
 from interactor_mock.errors import BadRequest
 from interactor_mock.errors import Unauthorized
 from interactor_mock.errors import UnknownEnvironment
+from interactor_mock.store import MemoryStore
 
 
 def test_fresh_store_has_the_three_environments(engine):
@@ -289,3 +292,33 @@ def test_an_unknown_environment_is_named(engine):
         with pytest.raises(UnknownEnvironment) as raised:
             call("nope")
         assert raised.value.message == "Environment 'nope' not found"
+
+
+def test_new_keys_are_uniform_over_letters_and_digits():
+    # 2,000 keys are 80,000 letters, about 1,290 of each of the 62; a byte mapped without
+    # rejection would favour the first eight (a to h) by a quarter.
+    counts = Counter(c for _ in range(2000) for c in new_api_key()[11:].replace("_", ""))
+    first = [counts[c] for c in "abcdefgh"]
+    rest = [counts[c] for c in string.ascii_letters[8:] + string.digits]
+    assert sum(first) / len(first) < 1.1 * sum(rest) / len(rest)
+    assert min(counts.values()) > 1000
+
+
+def test_every_position_of_a_key_varies():
+    keys = [new_api_key() for _ in range(200)]
+    for position in range(11, 52):
+        if position != 19:
+            assert len({k[position] for k in keys}) > 20, position
+
+
+def test_environments_default_to_seed_zero(clock):
+    environments = Environments(MemoryStore(), clock=clock)
+    assert environments.create("A").seed == 0
+    assert Environments(MemoryStore(), clock=clock, default_seed=4).create("B").seed == 4
+
+
+def test_a_key_whose_environment_vanished_is_unknown(engine, dev):
+    engine.store.drop_scope(dev.id)
+    with pytest.raises(Unauthorized) as raised:
+        engine.environments.resolve(dev.api_key)
+    assert raised.value.message == "Invalid API key: no environment has this key"

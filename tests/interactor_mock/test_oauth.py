@@ -7,6 +7,7 @@ literals so a changed default is noticed.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from datetime import timezone
 
@@ -222,3 +223,102 @@ def test_the_default_and_a_custom_client_id(engine, dev, gmail):
     custom = engine.environments.set_oauth_client(dev.id, "interactor/gmail", "mine", "s")
     assert engine.oauth.client_id(custom, gmail) == "mine"
     assert engine.oauth.uses_default_app(custom, gmail) is False
+
+
+# --- what is stored, and its shape ----------------------------------------------------------
+
+
+def test_states_codes_and_tokens_have_their_documented_entropy(engine, dev, start):
+    state = start()
+    code = engine.oauth.approve(engine.oauth.pending(state))
+    # 24 random bytes as URL-safe base64: 32 characters; tokens 16 bytes: 22 characters.
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", state)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", code)
+    credential = engine.oauth.exchange(state, code, "google")
+    assert re.fullmatch(r"mock-access-[A-Za-z0-9_-]{22}", credential.access_token)
+    assert re.fullmatch(r"mock-refresh-[A-Za-z0-9_-]{22}", credential.refresh_token)
+
+
+def test_a_used_state_leaves_no_record_in_either_scope(engine, dev, start):
+    state = start()
+    assert engine.store.get("", "oauth-state", state) == "development"
+    assert engine.store.get("development", "oauth-state", state).account == "alice"
+    code = engine.oauth.approve(engine.oauth.pending(state))
+    engine.oauth.exchange(state, code, "google")
+    assert engine.store.get("", "oauth-state", state) is None
+    assert engine.store.get("development", "oauth-state", state) is None
+    assert engine.store.get("", "oauth-code", code) is None
+
+
+@pytest.mark.parametrize("how", ["deny", "expire"])
+def test_a_denied_or_expired_state_leaves_no_record(engine, start, clock, how):
+    state = start()
+    if how == "deny":
+        engine.oauth.deny(engine.oauth.pending(state))
+    else:
+        clock.advance(seconds=3600)
+        refused(lambda: engine.oauth.pending(state), EXPIRED_STATE)
+    assert engine.store.get("", "oauth-state", state) is None
+    assert engine.store.get("development", "oauth-state", state) is None
+
+
+def test_a_code_of_another_state_is_refused_exactly(engine, start):
+    first, second = start("alice"), start("bob")
+    code = engine.oauth.approve(engine.oauth.pending(first))
+    refused(
+        lambda: engine.oauth.exchange(second, code, "google"),
+        "The authorization code was not issued for this state",
+    )
+
+
+@pytest.mark.parametrize("skip", [True, False])
+def test_a_pending_grant_keeps_what_was_asked(engine, dev, gmail, skip):
+    url = engine.oauth.start(
+        dev,
+        gmail,
+        "alice",
+        redirect_url="https://app.example.com/done",
+        skip_input=skip,
+        public_url=PUBLIC_URL,
+    )
+    pending = engine.oauth.pending(url.split("&state=")[1])
+    assert pending.skip_input is skip
+    assert pending.redirect_url == "https://app.example.com/done"
+    assert pending.client_id == "interactor-mock-default-gmail.apps.example.invalid"
+    assert pending.scopes == tuple(gmail.scopes)
+    assert (pending.owner, pending.connector) == ("interactor", "gmail")
+
+
+def test_a_second_grant_keeps_the_creation_time_and_renews_the_rest(engine, dev, clock):
+    first = engine.grant(dev, "gmail", "alice")
+    clock.advance(minutes=30)
+    second = engine.grant(dev, "gmail", "alice")
+    assert second.created_at == datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+    assert second.updated_at == datetime(2026, 11, 27, 12, 30, tzinfo=timezone.utc)
+    assert second.expires_at == datetime(2026, 11, 27, 13, 30, tzinfo=timezone.utc)
+    assert second.access_token != first.access_token
+    assert engine.oauth.credentials(dev.id) == [second]
+
+
+def test_a_refresh_updates_the_time_and_is_stored(engine, dev, clock):
+    granted = engine.grant(dev, "gmail", "alice")
+    clock.advance(hours=1, minutes=5)
+    fresh = engine.oauth.refresh_if_expired(granted)
+    assert fresh.updated_at == datetime(2026, 11, 27, 13, 5, tzinfo=timezone.utc)
+    assert fresh.expires_at == datetime(2026, 11, 27, 14, 5, tzinfo=timezone.utc)
+    assert re.fullmatch(r"mock-access-[A-Za-z0-9_-]{22}", fresh.access_token)
+
+
+def test_credentials_are_listed_in_key_order_per_environment(engine, dev):
+    engine.grant(dev, "slack", "bob")
+    engine.grant(dev, "gmail", "zed")
+    engine.grant(dev, "gmail", "amy")
+    engine.grant(engine.environments.get("testing"), "gmail", "other")
+    listed = [(c.connector, c.account) for c in engine.oauth.credentials(dev.id)]
+    assert listed == [("gmail", "amy"), ("gmail", "zed"), ("slack", "bob")]
+
+
+def test_a_redirect_url_refusal_is_exact():
+    with pytest.raises(BadRequest) as raised:
+        check_redirect_url("ftp://x")
+    assert raised.value.message == "redirectUrl must be an absolute http or https URL"
