@@ -171,11 +171,12 @@ def run_target(name: str, *, time_limit: float, max_children: int) -> Result:
             pyproject.write(section)
         mutmut = Path(sys.executable).with_name("mutmut")
         started = time.monotonic()
+        log = open(work / "mutmut-run.log", "wb")  # noqa: SIM115 (closed below)
         process = subprocess.Popen(
             [str(mutmut), "run", "--max-children", str(max_children)],
             cwd=work,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped whole, by its id
         )
         try:
@@ -189,10 +190,14 @@ def run_target(name: str, *, time_limit: float, max_children: int) -> Result:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         result.seconds = time.monotonic() - started
+        log.close()
+        tail = (work / "mutmut-run.log").read_bytes()[-3000:].decode("utf-8", "replace")
         for line in _mutmut(work, "results", "--all", "true").splitlines():
             found = re.fullmatch(r"\s*(\S+): (.+)", line)
             if found:
                 result.statuses[found[1]] = found[2].strip()
+        if not result.statuses:
+            print(f"   mutmut checked nothing; the end of its output:\n{tail}", file=sys.stderr)
         for mutant, status in result.statuses.items():
             if status in ("survived", "no tests"):
                 shown = _mutmut(work, "show", mutant, timeout=60)
@@ -242,10 +247,10 @@ def write_report(report: Path, results: list[Result]) -> None:
         elif name in sections:  # from an earlier run: its figures as that run wrote them
             found = re.search(r"\*\*score ([\d.]+)%\*\* \((.*); (\d+) checked\)", sections[name])
             if found:
-                counts = dict(
-                    (status, int(number))
+                counts = {
+                    status: int(number)
                     for number, status in re.findall(r"(\d+) ([a-z ]+?)(?:,|$)", found[2])
-                )
+                }
                 killed = counts.get("killed", 0) + counts.get("timeout", 0)
                 survived = counts.get("survived", 0) + counts.get("no tests", 0)
                 lines.append(f"| {name} | {found[1]}% | {killed} | {survived} | {found[3]} |")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interactor_mock.core.calls import ProviderAnswer
+from interactor_mock.core.execute import Executor
 from interactor_mock.core.execute import parse_body
 from interactor_mock.errors import BadRequest
 from interactor_mock.errors import ContractViolation
@@ -233,3 +234,59 @@ def test_a_scenario_rule_that_answers_is_the_source(engine, dev, run):
     assert outcome.scenario is not None
     assert outcome.source == f"scenario:{outcome.scenario}"
     assert outcome.output["status_code"] == 403
+
+
+def test_a_missing_required_input_is_reported_at_its_field(run):
+    with pytest.raises(InvalidInput) as raised:
+        run("gmail", "email.get", {})
+    assert raised.value.message == (
+        "Invalid input: /message_id: 'message_id' is a required property"
+    )
+
+
+def test_a_payload_that_is_not_an_object_is_reported_at_the_root(run):
+    # Only a Python caller can get here (over HTTP, parse_body refuses it first).
+    with pytest.raises(InvalidInput) as raised:
+        run("gmail", "email.list", [1])
+    assert raised.value.message == "Invalid input: /: [1] is not of type 'object'"
+
+
+def test_an_answer_that_is_not_an_object_is_reported_at_the_root(engine, run):
+    engine.executor.register("interactor", "gmail", "email.list", lambda call: [1])
+    with pytest.raises(ContractViolation) as raised:
+        run("gmail", "email.list", {})
+    assert raised.value.message.startswith(
+        "Contract violation: the mock's behaviour output for interactor/gmail:email.list "
+        "fails the output schema at /: "
+    )
+
+
+def test_an_executor_checks_output_unless_told_not_to(engine, dev):
+    def broken(call):
+        return {"messages": 3}
+
+    behaviours = {("interactor", "gmail", "email.list"): broken}
+    services = {
+        "oauth": engine.oauth,
+        "scenarios": engine.scenarios,
+        "resources": engine.resources,
+        "behaviours": behaviours,
+        "clock": engine.now,
+    }
+    engine.grant(dev, "gmail", "alice")
+    action = engine.registry.action("gmail", "email.list")
+    with pytest.raises(ContractViolation):
+        Executor(**services).execute(dev, action, "alice", {})
+    unchecked = Executor(**services, check_output=False).execute(dev, action, "alice", {})
+    assert unchecked.output == {"messages": 3}
+
+
+def test_an_unrefreshable_credential_fails_at_exactly_its_expiry(engine, dev, run, clock):
+    engine.grant(dev, "gmail", "alice")
+    expired = engine.oauth.expire_credential(dev.id, "interactor", "gmail", "alice")
+    clock.advance(seconds=-1)
+    assert clock() == expired.expires_at
+    with pytest.raises(CredentialExpired):
+        run("gmail", "email.list", {}, grant=False)
+    clock.advance(seconds=-1)
+    assert run("gmail", "email.list", {}, grant=False).source == "behaviour"

@@ -167,3 +167,61 @@ def test_no_secret_sent_in_headers_query_or_body_reaches_the_journal(client, eng
     text = repr(entry)
     assert "S3cr3t" not in text
     assert dev.api_key not in text
+
+
+def test_an_entrys_public_form_names_every_field():
+    journal = Journal(MemoryStore(), size=5)
+    entry = journal.record(
+        "dev",
+        time="2026-11-27T12:00:00.000Z",
+        method="POST",
+        path="/api/v1/connector/interactor/gmail/action/email.list/execute",
+        query="account=alice&state=s",
+        status=429,
+        duration_ms=1.5,
+        connector="interactor/gmail",
+        action="email.list",
+        account="alice",
+        input={"q": "x"},
+        error="Too Many Requests",
+        scenario="rate_limit",
+        source="scenario:rate_limit",
+    )
+    assert entry.public() == {
+        "seq": 1,
+        "time": "2026-11-27T12:00:00.000Z",
+        "method": "POST",
+        "path": "/api/v1/connector/interactor/gmail/action/email.list/execute",
+        "query": "account=alice&state=[redacted]",
+        "status": 429,
+        "durationMs": 1.5,
+        "connector": "interactor/gmail",
+        "action": "email.list",
+        "account": "alice",
+        "input": {"q": "x"},
+        "error": "Too Many Requests",
+        "scenario": "rate_limit",
+        "source": "scenario:rate_limit",
+    }
+
+
+def test_an_entry_without_query_or_input_keeps_them_empty():
+    journal = Journal(MemoryStore(), size=5)
+    entry = journal.record("dev", time="t", method="GET", path="/p", status=200, duration_ms=0.0)
+    assert (entry.query, entry.input, entry.source) == ("", None, None)
+
+
+def test_server_errors_keep_the_newest_hundred():
+    journal = Journal(MemoryStore(), size=5)
+    for number in range(101):
+        journal.record_server_error("dev", {"n": number})
+    kept = journal.server_errors("dev")
+    assert len(kept) == 100
+    assert (kept[0], kept[-1]) == ({"n": 1}, {"n": 100})
+
+
+def test_a_key_that_is_not_a_plain_str_is_judged_by_its_text():
+    class Name(str):
+        pass
+
+    assert redact({Name("password"): "pw", 7: "seven"}) == {Name("password"): REDACTED, 7: "seven"}
