@@ -198,6 +198,111 @@ def test_malformed_user_rules_are_refused_naming_the_rule(tmp_path, rules, messa
     assert str(user) in str(raised.value)
 
 
+KNOWN = (
+    "api-key-field, assigned-secret, authorization-header-value, aws-access-key, date, "
+    "date-time, email-address, email-field, epoch-millis-field, github-gitlab-token, "
+    "google-oauth-token, id-field, interactor-api-key, jwt, name-before-address, "
+    "person-name-field, private-key-block, secret-field, slack-token, url-secret-parameter"
+)
+SECRET_KEY = {"name": "x", "match": "a", "kind": "secret"}
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ([], "u.json: rules must be a JSON object"),
+        ({"surprise": 1, "alpha": 2}, "u.json: unknown key(s) alpha, surprise"),
+        ({"disable": "date"}, "u.json: disable must be a list of strings"),
+        ({"disable": [1]}, "u.json: disable must be a list of strings"),
+        (
+            {"disable": ["zz", "nope"]},
+            f"u.json: disable: no default rule named nope, zz (known: {KNOWN})",
+        ),
+        ({"keys": {}}, "u.json: keys must be a list"),
+        ({"patterns": "x"}, "u.json: patterns must be a list"),
+        ({"keys": [3]}, "u.json: keys[0]: must be an object"),
+        (
+            {"patterns": [{"regex": "a", "kind": "weird"}]},
+            "u.json: patterns[0] (patterns-0): kind must be one of account, date, date-time, "
+            "email, epoch-ms, id, literal, name, secret",
+        ),
+        (
+            {"keys": [SECRET_KEY, {"name": "y", "kind": "secret"}]},
+            "u.json: keys[1] (y).match: a regular expression (string) is required",
+        ),
+        (
+            {"patterns": [{"name": "p", "kind": "secret", "match": "a"}]},
+            "u.json: patterns[0] (p).regex: a regular expression (string) is required",
+        ),
+        (
+            {"keys": [{**SECRET_KEY, "when": 5}]},
+            "u.json: keys[0] (x).when: a regular expression (string) is required",
+        ),
+        (
+            {"patterns": [{"name": "p", "regex": "(a)", "kind": "secret", "group": 2}]},
+            "u.json: patterns[0] (p): group must be 0..1",
+        ),
+        (
+            {"patterns": [{"name": "p", "regex": "a", "kind": "secret", "group": -1}]},
+            "u.json: patterns[0] (p): group must be 0..0",
+        ),
+        (
+            {"patterns": [{"name": "p", "regex": "a", "kind": "secret", "group": "1"}]},
+            "u.json: patterns[0] (p): group must be 0..0",
+        ),
+        (
+            {"keys": [{**SECRET_KEY, "placeholder": "{m}"}]},
+            "u.json: keys[0] (x): placeholder must be a string using {n}",
+        ),
+        (
+            {"keys": [{**SECRET_KEY, "placeholder": 7}]},
+            "u.json: keys[0] (x): placeholder must be a string using {n}",
+        ),
+        ({"literals": {}}, "u.json: literals must be a list"),
+        ({"literals": ["ok", 3]}, "u.json: literals[1] must be a string or {value, placeholder}"),
+        (
+            {"literals": [{"value": 3}]},
+            "u.json: literals[0] must be a string or {value, placeholder}",
+        ),
+        ({"literals": [""]}, "u.json: literals[0] must not be empty"),
+        (
+            {"literals": [{"value": "v", "placeholder": "{0}"}]},
+            "u.json: literals[0]: placeholder must use {n}",
+        ),
+    ],
+)
+def test_each_malformed_rule_is_refused_with_its_exact_message(rules, message):
+    with pytest.raises(ScrubError) as raised:
+        ScrubRules.default().extended(rules, where="u.json")
+    assert str(raised.value) == message
+
+
+def test_user_rules_come_first_and_disabled_defaults_go():
+    defaults = ScrubRules.default()
+    rules = defaults.extended(
+        {
+            "keys": [{"name": "mine", "match": "^x$", "kind": "secret"}],
+            "patterns": [
+                {"name": "p", "regex": "a", "kind": "secret"},
+                {"regex": "b", "kind": "id"},
+            ],
+            "literals": ["Acme", {"value": "Wile", "placeholder": "W{n}"}],
+            "disable": ["date", "secret-field"],
+            "description": "ignored",
+            "formatVersion": 1,
+        }
+    )
+    assert [r.name for r in rules.keys] == ["mine"] + [
+        r.name for r in defaults.keys if r.name != "secret-field"
+    ]
+    assert [r.name for r in rules.patterns] == ["p", "patterns-1"] + [
+        r.name for r in defaults.patterns if r.name != "date"
+    ]
+    assert rules.literals == (("Acme", None), ("Wile", "W{n}"))
+    assert (rules.keys[0].on_keys, rules.patterns[0].on_keys) == (True, False)
+    assert rules.patterns[1].kind == "id"
+
+
 def test_a_rules_file_that_is_not_json_is_refused(tmp_path):
     user = tmp_path / "rules.json"
     user.write_text("{nope")
@@ -368,3 +473,69 @@ def test_a_date_time_with_a_space_is_normalised_once_not_again_as_a_date():
     assert scrubber.scrub_text("2025-05-06 07:08:09 and 2025-05-07") == (
         "2026-01-01 00:01:00 and 2026-01-02"
     )
+
+
+# --- volatile values keep their shape; learned values are replaced everywhere ---------------
+
+
+def test_volatile_values_are_reshaped_to_literal_stand_ins():
+    scrubber = Scrubber()
+    out = scrubber.scrub(
+        {
+            "id": "18c2f0a1b2c3d4e5",
+            "threadId": "ABCDEF0123456789",
+            "messageId": "AbC-123xyz_Q9",
+            "internalDate": "1700000000000",
+            "created_at_ms": "170000000000",
+        }
+    )
+    assert out == {
+        "id": "19b1e6f0b4d2c1c5",  # lower-case hex stays lower-case hex
+        "threadId": "ADFBDA2313421194",  # upper-case hex stays upper-case hex
+        "messageId": "JmQ-044cti_G4",  # letters, digits and punctuation where they were
+        "internalDate": "1767225660000",  # 2026-01-01T00:01:00Z in milliseconds
+        "created_at_ms": "176722572000",  # the next minute, cut to the original's 12 digits
+    }
+    assert scrubber.scrub({"id": "18c2f0a1b2c3d4e5"}) == {"id": "19b1e6f0b4d2c1c5"}
+
+
+def test_known_secrets_accounts_and_added_secrets_are_replaced_as_literals():
+    scrubber = Scrubber(secrets=["topsecretvalue"], accounts=["moakley"])
+    assert scrubber.scrub_text("x topsecretvalue y moakley z moakleyish") == (
+        "x scrubbed-secret-1 y account-1 z moakleyish"
+    )
+    scrubber.add_secret("another-one-99")
+    scrubber.add_secret("")
+    assert scrubber.scrub_text("a another-one-99 b") == "a scrubbed-secret-2 b"
+    assert scrubber.scrub({"k": ["topsecretvalue"]}) == {"k": ["scrubbed-secret-1"]}
+
+
+def test_a_leak_is_described_without_the_secret():
+    scrubber = Scrubber(secrets=["topsecretvalue"])
+    value = {"a": "topsecretvalue", "b": "interactor_AbCd1234_0123456789abcdefXYZ"}
+    assert scrubber.leaks({"a": "topsecretvalue"}) == ["a learned secret value is present"]
+    with pytest.raises(ScrubLeak) as raised:
+        scrubber.check(value)
+    assert raised.value.leaks == [
+        "a learned secret value is present",
+        "pattern 'interactor-api-key' matches",
+    ]
+    assert str(raised.value) == (
+        "a secret survived scrubbing: a learned secret value is present; "
+        "pattern 'interactor-api-key' matches"
+    )
+
+
+def test_an_address_teaches_its_local_part_and_a_name_its_words():
+    scrubber = Scrubber()
+    out = scrubber.scrub({"from": '"Ann Lee" <ann.lee@corp.io>', "note": "ann.lee wrote to Ann"})
+    assert out == {"from": '"Person 1" <user1@example.com>', "note": "user1 wrote to Person 1"}
+
+
+def test_a_user_literal_gets_its_own_placeholder():
+    rules = ScrubRules.default().extended(
+        {"literals": [{"value": "Wile E", "placeholder": "C{n}"}]}
+    )
+    assert Scrubber(rules).scrub_text("by Wile E today") == "by C1 today"
+    plain = ScrubRules.default().extended({"literals": ["Roadrunner"]})
+    assert Scrubber(plain).scrub_text("Roadrunner!") == "scrubbed-1!"
