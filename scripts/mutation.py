@@ -196,7 +196,7 @@ def run_target(name: str, *, time_limit: float, max_children: int) -> Result:
             found = re.fullmatch(r"\s*(\S+): (.+)", line)
             if found:
                 result.statuses[found[1]] = found[2].strip()
-        if not result.statuses:
+        if not result.checked:
             print(f"   mutmut checked nothing; the end of its output:\n{tail}", file=sys.stderr)
         for mutant, status in result.statuses.items():
             if status in ("survived", "no tests"):

@@ -539,3 +539,41 @@ def test_a_user_literal_gets_its_own_placeholder():
     assert Scrubber(rules).scrub_text("by Wile E today") == "by C1 today"
     plain = ScrubRules.default().extended({"literals": ["Roadrunner"]})
     assert Scrubber(plain).scrub_text("Roadrunner!") == "scrubbed-1!"
+
+
+def test_digit_ids_and_long_epochs_keep_their_length():
+    out = Scrubber().scrub({"id": "12345678901", "internalDate": "17000000000000"})
+    assert out == {"id": "19314610149", "internalDate": "01767225660000"}
+
+
+def test_the_longest_literal_or_account_wins():
+    rules = ScrubRules.default().extended({"literals": ["Acme", "Acme Rockets"]})
+    assert Scrubber(rules).scrub_text("Acme Rockets and Acme") == "scrubbed-2 and scrubbed-1"
+    accounts = Scrubber(accounts=["alice", "alice smith"])
+    assert accounts.scrub_text("alice smith and alice") == "account-2 and account-1"
+
+
+def test_values_too_short_to_replace_everywhere_are_not_learned():
+    # Secrets and address local parts of 4 characters or more are learned; name parts of 3.
+    assert Scrubber(secrets=["abc", "abcd"]).scrub_text("abc abcd") == "abc scrubbed-secret-2"
+    out = Scrubber().scrub({"a": "bob@x.io", "b": "anna@x.io", "c": "bob and anna"})
+    assert out == {"a": "user1@example.com", "b": "user2@example.com", "c": "bob and user2"}
+    named = Scrubber().scrub({"f": "Al Smith <al@b.co>", "n": "Al and Smith, van"})
+    assert named == {"f": "Person 1 <user1@example.com>", "n": "Al and Person 1, van"}
+
+
+def test_a_user_key_rule_applies_only_when_its_value_matches():
+    rules = ScrubRules.default().extended(
+        {"keys": [{"name": "k", "match": "^code2$", "kind": "secret", "when": "^\\d+$"}]}
+    )
+    out = Scrubber(rules).scrub({"code2": "abc", "x": {"code2": "123"}})
+    assert out == {"code2": "abc", "x": {"code2": "scrubbed-secret-1"}}
+
+
+def test_rules_without_literals_or_a_place_are_fine_and_named_by_default():
+    rules = ScrubRules.default().extended({"disable": ["date"]})
+    assert "date" not in [r.name for r in rules.patterns]
+    assert rules.literals == ()
+    with pytest.raises(ScrubError) as raised:
+        ScrubRules.default().extended([])
+    assert str(raised.value) == "<rules>: rules must be a JSON object"
