@@ -38,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "mutation-report.md"
 T = "tests/interactor_mock/"
+#: The report's hand-written section, kept from run to run.
+NOTES = "Equivalent mutants"
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,8 @@ def write_report(report: Path, results: list[Result]) -> None:
     for name in TARGETS:
         if name in sections:
             lines.append(sections[name])
+    if NOTES in sections:  # written by hand: which survivors are equivalent, and why
+        lines.append(sections[NOTES])
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
