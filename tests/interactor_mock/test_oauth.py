@@ -185,9 +185,13 @@ def test_a_credentials_public_form_has_no_token_and_says_when_it_expires(engine,
 
 def test_an_expired_credential_cannot_refresh(engine, dev, clock):
     engine.grant(dev, "gmail", "alice")
+    clock.advance(minutes=10)
     expired = engine.oauth.expire_credential(dev.id, "interactor", "gmail", "alice")
     assert expired.refresh_token == ""
-    assert expired.expires_at == datetime(2026, 11, 27, 11, 59, 59, tzinfo=timezone.utc)
+    assert expired.expires_at == datetime(2026, 11, 27, 12, 9, 59, tzinfo=timezone.utc)
+    assert expired.updated_at == datetime(2026, 11, 27, 12, 10, tzinfo=timezone.utc)
+    assert expired.created_at == datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+    assert engine.oauth.credential(dev.id, "interactor", "gmail", "alice") == expired
     assert expired.public(clock())["status"] == "expired"
     assert expired.public(clock())["hasRefreshToken"] is False
 
