@@ -202,7 +202,8 @@ KNOWN = (
     "api-key-field, assigned-secret, authorization-header-value, aws-access-key, date, "
     "date-time, email-address, email-field, epoch-millis-field, github-gitlab-token, "
     "google-oauth-token, id-field, interactor-api-key, jwt, name-before-address, "
-    "person-name-field, private-key-block, secret-field, slack-token, url-secret-parameter"
+    "person-name-field, private-key-block, rfc2822-date-time, secret-field, slack-token, "
+    "url-secret-parameter"
 )
 SECRET_KEY = {"name": "x", "match": "a", "kind": "secret"}
 
@@ -407,11 +408,14 @@ PATTERN_EXAMPLES = [
     ("name-before-address", '"Ann Lee" <a@b.co>', '"Person 1" <a@b.co>'),
     ("email-address", "to ann.lee+x@corp-mail.co.uk now", "to user1@example.com now"),
     ("email-address", "A_B%c@x-y.io", "user1@example.com"),
-    ("date-time", "at 2025-05-06T07:08:09Z.", "at 2026-01-01T00:01:00Z."),
-    ("date-time", "2025-05-06 07:08", "2026-01-01 00:01"),
-    ("date-time", "2025-05-06T07:08:09.123+02:00", "2026-01-01T00:01:00.000+00:00"),
-    ("date-time", "2025-05-06T07:08:09-0500", "2026-01-01T00:01:00+00:00"),
-    ("date", "on 2025-05-06, ok", "on 2026-01-02, ok"),
+    # Dates shift by whole days, the first one seen to 2026-01-01; times and zones are kept.
+    ("date-time", "at 2025-05-06T07:08:09Z.", "at 2026-01-01T07:08:09Z."),
+    ("date-time", "2025-05-06 07:08", "2026-01-01 07:08"),
+    ("date-time", "2025-05-06T07:08:09.123+02:00", "2026-01-01T07:08:09.123+02:00"),
+    ("date-time", "2025-05-06T07:08:09-0500", "2026-01-01T07:08:09-0500"),
+    ("rfc2822-date-time", "Tue, 06 May 2025 07:08:09 +0000", "Thu, 01 Jan 2026 07:08:09 +0000"),
+    ("rfc2822-date-time", "sent 6 May 2025 07:08 GMT.", "sent 1 Jan 2026 07:08 GMT."),
+    ("date", "on 2025-05-06, ok", "on 2026-01-01, ok"),
 ]
 
 #: Look-alikes each rule must leave alone (just below a length, another prefix, ...).
@@ -431,6 +435,7 @@ PATTERN_MISSES = [
     ("name-before-address", "lower case <a@b.co>"),
     ("email-address", "not-an-address@localhost"),
     ("date-time", "12025-05-06T07:08x"),
+    ("rfc2822-date-time", "06 May 2025"),
     ("date", "2025-05-06T07:08:09Z"),
 ]
 
@@ -461,7 +466,7 @@ def test_each_default_pattern_leaves_look_alikes_alone(rule, text):
 def test_the_full_default_rules_leave_no_example_secret(rule, text, expected):
     scrubber = Scrubber()
     scrubbed = scrubber.scrub({"note": text})
-    if rule in ("date-time", "date"):
+    if rule in ("date-time", "rfc2822-date-time", "date"):
         assert scrubbed == {"note": expected}
     else:
         assert scrubbed != {"note": text}
@@ -471,7 +476,7 @@ def test_the_full_default_rules_leave_no_example_secret(rule, text, expected):
 def test_a_date_time_with_a_space_is_normalised_once_not_again_as_a_date():
     scrubber = Scrubber()
     assert scrubber.scrub_text("2025-05-06 07:08:09 and 2025-05-07") == (
-        "2026-01-01 00:01:00 and 2026-01-02"
+        "2026-01-01 07:08:09 and 2026-01-02"
     )
 
 
@@ -492,9 +497,9 @@ def test_volatile_values_are_reshaped_to_literal_stand_ins():
     assert out == {
         "id": "19b1e6f0b4d2c1c5",  # lower-case hex stays lower-case hex
         "threadId": "ADFBDA2313421194",  # upper-case hex stays upper-case hex
-        "messageId": "JmQ-044cti_G4",  # letters, digits and punctuation where they were
-        "internalDate": "1767225660000",  # 2026-01-01T00:01:00Z in milliseconds
-        "created_at_ms": "176722572000",  # the next minute, cut to the original's 12 digits
+        "messageId": "AbC-044cti_G4",  # its prefix kept, then digits and letters in place
+        "internalDate": "1767305600000",  # shifted by whole days, as dates are
+        "created_at_ms": "237305600000",  # the same shift, in the original's 12 digits
     }
     assert scrubber.scrub({"id": "18c2f0a1b2c3d4e5"}) == {"id": "19b1e6f0b4d2c1c5"}
 
@@ -543,7 +548,7 @@ def test_a_user_literal_gets_its_own_placeholder():
 
 def test_digit_ids_and_long_epochs_keep_their_length():
     out = Scrubber().scrub({"id": "12345678901", "internalDate": "17000000000000"})
-    assert out == {"id": "19314610149", "internalDate": "01767225660000"}
+    assert out == {"id": "19314610149", "internalDate": "01767248000000"}
 
 
 def test_the_longest_literal_or_account_wins():
