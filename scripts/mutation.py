@@ -48,6 +48,9 @@ class Target:
 
     paths: tuple[str, ...]
     tests: tuple[str, ...]
+    #: Tests left out: those that run the code in a subprocess (a mutant is not there, and
+    #: under load they time out, which stops mutmut's first run).
+    deselect: tuple[str, ...] = ()
 
 
 #: The security- and state-critical modules, each with the tests that exercise it.
@@ -67,6 +70,7 @@ TARGETS: dict[str, Target] = {
     "scrub": Target(
         ("interactor_mock/tooling/scrub.py",),
         (f"{T}test_scrub.py", f"{T}test_recorder.py"),
+        (f"{T}test_recorder.py::test_record_command_proxies_records_and_stops_on_ctrl_c",),
     ),
     "execute": Target(
         ("interactor_mock/core/execute.py",),
@@ -84,7 +88,7 @@ source_paths = ["interactor_mock"]
 only_mutate = {only}
 also_copy = ["contracts", "pytest_interactor", "bench", "scripts"]
 pytest_add_cli_args_test_selection = {tests}
-pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"]
+pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"{deselect}]
 """
 
 
@@ -167,7 +171,9 @@ def run_target(name: str, *, time_limit: float, max_children: int) -> Result:
         work = Path(scratch)
         _scratch_copy(work)
         section = MUTMUT_SECTION.format(
-            only=_toml_list(target.paths), tests=_toml_list(target.tests)
+            only=_toml_list(target.paths),
+            tests=_toml_list(target.tests),
+            deselect="".join(f', "--deselect", "{test}"' for test in target.deselect),
         )
         with open(work / "pyproject.toml", "a", encoding="utf-8") as pyproject:
             pyproject.write(section)
