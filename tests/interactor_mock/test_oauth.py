@@ -246,7 +246,7 @@ def test_states_codes_and_tokens_have_their_documented_entropy(engine, dev, star
 def test_a_used_state_leaves_no_record_in_either_scope(engine, dev, start):
     state = start()
     assert engine.store.get("", "oauth-state", state) == "development"
-    assert engine.store.get("development", "oauth-state", state).account == "alice"
+    assert engine.store.get("development", "oauth-state", state)["account"] == "alice"
     code = engine.oauth.approve(engine.oauth.pending(state))
     engine.oauth.exchange(state, code, "google")
     assert engine.store.get("", "oauth-state", state) is None
