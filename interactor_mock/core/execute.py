@@ -75,7 +75,10 @@ def empty_path_id(action: Action, payload: Mapping[str, Any]) -> str | None:
 
 
 def unknown_fields(action: Action, payload: Mapping[str, Any]) -> tuple[str, ...]:
-    """The top-level fields of ``payload`` the action does not document, in input order."""
+    """The top-level fields of ``payload`` the action does not document, in input order
+    (none when the payload is not an object: the schema check reports that)."""
+    if not isinstance(payload, Mapping):
+        return ()
     known = action.input_schema.get("properties") or {}
     return tuple(name for name in payload if name not in known)
 

@@ -123,10 +123,17 @@ def test_json_object_reads_an_object_body(app, body, expected):
         assert json_object() == expected
 
 
-@pytest.mark.parametrize("body", [b"[1]", b"not json", b"3"])
-def test_json_object_refuses_anything_else(app, body):
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"[1]", r"^Request body must be a JSON object$"),
+        (b"3", r"^Request body must be a JSON object$"),
+        (b"not json", r"^Request body must be valid JSON: Expecting value: line 1 column 1"),
+    ],
+)
+def test_json_object_refuses_anything_else(app, body, message):
     with (
         app.test_request_context("/", method="POST", data=body, content_type="application/json"),
-        pytest.raises(BadRequest, match=r"^Request body must be a JSON object$"),
+        pytest.raises(BadRequest, match=message),
     ):
         json_object()

@@ -202,6 +202,7 @@ def test_an_entrys_public_form_names_every_field():
         "error": "Too Many Requests",
         "scenario": "rate_limit",
         "source": "scenario:rate_limit",
+        "unknownFields": [],
     }
 
 
