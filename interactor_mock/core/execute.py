@@ -74,7 +74,7 @@ def empty_path_id(action: Action, payload: Mapping[str, Any]) -> str | None:
     return None
 
 
-def unknown_fields(action: Action, payload: Mapping[str, Any]) -> tuple[str, ...]:
+def unknown_fields(action: Action, payload: object) -> tuple[str, ...]:
     """The top-level fields of ``payload`` the action does not document, in input order
     (none when the payload is not an object: the schema check reports that)."""
     if not isinstance(payload, Mapping):
