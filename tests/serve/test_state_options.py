@@ -227,3 +227,36 @@ def test_a_new_state_file_is_readable_by_its_user_only(tmp_path):
     store.put("", "k", "x", {"v": 1})
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_granian_workers_answer_the_control_api_only_under_served_hosts(tmp_path):
+    served = start_serve("--state", str(tmp_path / "s.sqlite3"))
+    try:
+        assert "granian" in served.text
+        foreign = requests.get(
+            served.origin + "/_mock/environments", headers={"Host": "attacker.example"}, timeout=10
+        )
+        assert foreign.status_code == 421
+        assert "interactor_" not in foreign.text  # no key leaves under a foreign name
+        cross_site = requests.post(
+            served.origin + "/_mock/reset",
+            headers={"Origin": "http://evil.example", "Content-Type": "text/plain"},
+            timeout=10,
+        )
+        assert cross_site.status_code in (403, 415)
+        assert requests.get(served.origin + "/_mock/environments", timeout=10).status_code == 200
+    finally:
+        assert served.stop() == 0
+
+
+def test_granian_workers_require_the_admin_token_on_the_control_api(tmp_path):
+    token = "adm-" + "T" * 24
+    served = start_serve("--state", str(tmp_path / "s.sqlite3"), "--admin-token", token)
+    try:
+        health = served.origin + "/_mock/health"
+        assert requests.get(health, timeout=10).status_code == 401
+        allowed = requests.get(health, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert allowed.status_code == 200
+        assert allowed.json()["status"] == "ok"
+    finally:
+        assert served.stop() == 0
