@@ -40,6 +40,7 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from typing import Any
+from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
 from flask import Response
@@ -123,10 +124,66 @@ def _json_error(
     return [body]
 
 
+#: The console's session with an admin token: an HttpOnly, SameSite=Strict cookie holding a
+#: digest of the token (never the token itself), set by the login form below.
+ADMIN_COOKIE = "interactor_mock_admin"
+LOGIN_PATH = "/_console/login"
+CONSOLE_STATIC = "/_console/static/"
+_LOGIN_LIMIT = 4096
+_PAGE_HEADERS = (
+    ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cache-Control", "no-store"),
+)
+_LOGIN_PAGE = (
+    "<!doctype html><html lang=en><head><meta charset=utf-8>"
+    '<meta name=viewport content="width=device-width, initial-scale=1">'
+    "<title>interactor-mock console: admin token</title></head><body>"
+    "<h1>interactor-mock console</h1>"
+    "<p>This server was started with <code>--admin-token</code>: enter it to open the console.</p>"
+    '<form method=post action="/_console/login"><label>Admin token '
+    "<input type=password name=token autocomplete=off required></label> "
+    "<button type=submit>Open the console</button></form>{note}</body></html>"
+)
+
+
+def admin_cookie_value(token: str) -> str:
+    """What the console's admin cookie holds for ``token`` (a digest, not the token)."""
+    return hashlib.sha256(b"interactor-mock console admin:" + token.encode()).hexdigest()
+
+
+def _cookie(environ: WSGIEnvironment, name: str) -> str | None:
+    header: str = environ.get("HTTP_COOKIE", "")
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+def _page(
+    start_response: StartResponse, status: str, html: str, extra: Iterable[tuple[str, str]] = ()
+) -> list[bytes]:
+    body = html.encode()
+    start_response(
+        status,
+        [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            *_PAGE_HEADERS,
+            *extra,
+        ],
+    )
+    return [body]
+
+
 class Guard:
     """WSGI middleware in front of a mock app on a socket: paths outside
     :data:`OPEN_PREFIXES` answer only under ``allowed`` Host names (421 otherwise), and with
-    ``admin_token`` every ``/_mock`` request needs ``Authorization: Bearer <token>``.
+    ``admin_token`` every ``/_mock`` request needs ``Authorization: Bearer <token>`` and every
+    console page the token too (the same header, or the cookie the console's login form sets).
 
     Arguments:
         app: the WSGI app (a Flask app, an ``EngineApp``).
@@ -175,7 +232,57 @@ class Guard:
                 )
             if not hmac.compare_digest(token.strip().encode(), self.admin_token.encode()):
                 return _json_error(start_response, "403 Forbidden", "Wrong admin token")
+        elif self.admin_token is not None and not path.startswith(CONSOLE_STATIC):
+            if path == LOGIN_PATH and environ.get("REQUEST_METHOD") == "POST":
+                return self._login(environ, start_response)
+            if not self._console_allowed(environ):
+                return _page(start_response, "401 Unauthorized", _LOGIN_PAGE.format(note=""))
         return self.app(environ, start_response)
+
+    def _console_allowed(self, environ: WSGIEnvironment) -> bool:
+        assert self.admin_token is not None
+        scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(
+            token.strip().encode(), self.admin_token.encode()
+        ):
+            return True
+        cookie = _cookie(environ, ADMIN_COOKIE) or ""
+        return hmac.compare_digest(cookie.encode(), admin_cookie_value(self.admin_token).encode())
+
+    def _login(self, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        """The console's login form: the right token sets the admin cookie."""
+        assert self.admin_token is not None
+        origin = environ.get("HTTP_ORIGIN")
+        site = environ.get("HTTP_SEC_FETCH_SITE")
+        host = environ.get("HTTP_HOST", "")
+        if (origin and _origin_host(origin) != host.lower()) or site not in (
+            None,
+            "same-origin",
+            "none",
+        ):
+            return _json_error(start_response, "403 Forbidden", "Cross-site login refused")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > _LOGIN_LIMIT:
+            return _json_error(
+                start_response, "413 Request Entity Too Large", "Login form too large"
+            )
+        raw = environ["wsgi.input"].read(length) if length > 0 else b""
+        token = parse_qs(raw.decode("latin-1")).get("token", [""])[0]
+        if not hmac.compare_digest(token.encode(), self.admin_token.encode()):
+            note = "<p role=alert>That is not this server's admin token.</p>"
+            return _page(start_response, "403 Forbidden", _LOGIN_PAGE.format(note=note))
+        cookie = (
+            f"{ADMIN_COOKIE}={admin_cookie_value(self.admin_token)}; HttpOnly; SameSite=Strict; "
+            "Path=/"
+        )
+        start_response(
+            "303 See Other",
+            [("Location", "/"), ("Set-Cookie", cookie), ("Content-Length", "0"), *_PAGE_HEADERS],
+        )
+        return [b""]
 
 
 def _origin_host(origin: str) -> str | None:
