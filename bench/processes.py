@@ -214,3 +214,18 @@ class LoadClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def interleaved_rates(sides: list[Any], *, rounds: int, duration: float, connections: int) -> None:
+    """Measure every side's throughput ``rounds`` times, the order rotating each round so no
+    side always runs first; appends each rate to ``side.rates`` (sides have ``port``,
+    ``request`` and ``rates``)."""
+    with LoadClient() as client:
+        for index in range(rounds):
+            shift = index % len(sides)
+            for side in sides[shift:] + sides[:shift]:
+                side.rates.append(
+                    client.throughput(
+                        port=side.port, duration=duration, connections=connections, **side.request
+                    )
+                )

@@ -48,8 +48,8 @@ from bench.core import require
 from bench.peers import MOTO_BODY
 from bench.peers import MOTO_HEADERS
 from bench.processes import Background
-from bench.processes import LoadClient
 from bench.processes import free_port
+from bench.processes import interleaved_rates
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -272,18 +272,7 @@ def run(quick: bool = False) -> list[Figure]:
                     continue
                 if side.grant:
                     _grant(side.port)
-            with LoadClient() as client:
-                for index in range(rounds):
-                    shift = index % len(sides)
-                    for side in sides[shift:] + sides[:shift]:
-                        side.rates.append(
-                            client.throughput(
-                                port=side.port,
-                                duration=duration,
-                                connections=CONNECTIONS,
-                                **side.request,
-                            )
-                        )
+            interleaved_rates(sides, rounds=rounds, duration=duration, connections=CONNECTIONS)
         finally:
             for side in sides:
                 if side.server is not None:

@@ -32,8 +32,8 @@ from bench.peers import HTTPSERVER_PATH
 from bench.peers import MOTO_BODY
 from bench.peers import MOTO_HEADERS
 from bench.processes import Background
-from bench.processes import LoadClient
 from bench.processes import free_port
+from bench.processes import interleaved_rates
 
 GROUP = "throughput"
 WORKERS = 2
@@ -110,18 +110,7 @@ def run(quick: bool = False) -> list[Figure]:
         for side in sides:
             assert side.server is not None
             side.server.wait_ready(side.port, side.ready_path)
-        with LoadClient() as client:
-            for index in range(rounds):
-                shift = index % len(sides)
-                for side in sides[shift:] + sides[:shift]:
-                    side.rates.append(
-                        client.throughput(
-                            port=side.port,
-                            duration=duration,
-                            connections=CONNECTIONS,
-                            **side.request,
-                        )
-                    )
+        interleaved_rates(sides, rounds=rounds, duration=duration, connections=CONNECTIONS)
     finally:
         for side in sides:
             if side.server is not None:

@@ -62,6 +62,9 @@ def redact_query(query: str) -> str:
     return urlencode([(k, REDACTED if is_secret(k) else v) for k, v in pairs], safe="[]")
 
 
+_PUBLIC_NAMES = {"duration_ms": "durationMs", "unknown_fields": "unknownFields"}
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     """One request as the journal keeps it."""
@@ -110,23 +113,8 @@ class JournalEntry:
         return cls(**fields)
 
     def public(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "time": self.time,
-            "method": self.method,
-            "path": self.path,
-            "query": self.query,
-            "status": self.status,
-            "durationMs": self.duration_ms,
-            "connector": self.connector,
-            "action": self.action,
-            "account": self.account,
-            "input": self.input,
-            "error": self.error,
-            "scenario": self.scenario,
-            "source": self.source,
-            "unknownFields": list(self.unknown_fields),
-        }
+        """The JSON form served by the control API: the stored form, keys in camelCase."""
+        return {_PUBLIC_NAMES.get(key, key): value for key, value in self.to_json().items()}
 
 
 class Journal:
