@@ -231,6 +231,11 @@ def serve(args: argparse.Namespace) -> int:
     if warning is not None:
         print(warning, file=sys.stderr, flush=True)
     if not on_werkzeug:
+        # granian forks its workers, and a process that forks must hold no thread that may
+        # hold a lock (the SQLite store's checkpoint thread): the workers open their own.
+        close = getattr(engine.store, "close", None)
+        if close is not None:
+            close()
         serving.serve_workers(
             args, spec, config, port, ready=ready, allowed=allowed, admin_token=args.admin_token
         )

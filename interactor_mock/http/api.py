@@ -28,7 +28,12 @@ PREFER = "Prefer"
 
 @bp.before_request
 def authenticate() -> None:
-    note().environment = engine().environments.resolve(request.headers.get("x-api-key"))
+    noted = note()
+    mock = engine()
+    # One request's writes (its items, counters and journal entry) commit together, before
+    # its answer leaves (``record`` ends the batch; ``end_batch`` is the safety net).
+    noted.batch.enter_context(mock.store.batch())
+    noted.environment = mock.environments.resolve(request.headers.get("x-api-key"))
 
 
 @bp.after_request
@@ -53,7 +58,14 @@ def record(response: Response) -> Response:
             source=noted.source,
             unknown_fields=noted.unknown_fields,
         )
+    noted.batch.close()
     return response
+
+
+@bp.teardown_request
+def end_batch(_error: BaseException | None) -> None:
+    """Commit what a request wrote even when it failed before ``record``."""
+    note().batch.close()
 
 
 def _environment() -> Environment:

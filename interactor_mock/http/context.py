@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -69,6 +70,8 @@ class RequestNote:
     scenario: str | None = None
     source: str | None = None
     unknown_fields: tuple[str, ...] = ()
+    #: The request's store batch (see ``http.api``), closed when the answer is made.
+    batch: ExitStack = field(default_factory=ExitStack)
 
 
 def note() -> RequestNote:

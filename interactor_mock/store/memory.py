@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from contextlib import nullcontext
 from typing import Any
 
 from interactor_mock.store.codec import decode
@@ -106,6 +108,13 @@ class MemoryStore:
     def clear_log(self, scope: str, kind: str) -> None:
         with self._lock:
             self._logs.get(scope, {}).pop(kind, None)
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Every write is durable when it returns: nothing to group."""
+        return nullcontext()
+
+    def flush(self) -> None:
+        """Nothing is held back."""
 
     def drop_scope(self, scope: str, *, keep: tuple[str, ...] = ()) -> None:
         with self._lock:

@@ -14,6 +14,7 @@ is a fresh copy, and a value JSON cannot carry as it is is refused with
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 from typing import Protocol
 from typing import runtime_checkable
@@ -68,6 +69,17 @@ class Store(Protocol):
 
     def drop_scope(self, scope: str, *, keep: tuple[str, ...] = ()) -> None:
         """Forget every record and log of a scope, except those of the kinds in ``keep``."""
+        ...
+
+    def batch(self) -> AbstractContextManager[None]:
+        """A block whose writes (on this thread) may be committed together when it ends: a
+        speed-up only, never a rollback (each write stands, as it would without the block).
+        Every write made inside is durable once the block has ended."""
+        ...
+
+    def flush(self) -> None:
+        """Make this thread's batched writes durable now, and let other writers in (before a
+        pause inside a batch)."""
         ...
 
     def scopes(self) -> list[str]:

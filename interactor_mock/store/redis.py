@@ -26,6 +26,8 @@ write, is refused with :class:`~interactor_mock.errors.IncompatibleStore`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from contextlib import nullcontext
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
@@ -308,6 +310,13 @@ class RedisStore:
         self._r.delete(self._list(scope, kind))
 
     # scopes
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Every write is durable when it returns: nothing to group."""
+        return nullcontext()
+
+    def flush(self) -> None:
+        """Nothing is held back."""
 
     def drop_scope(self, scope: str, *, keep: tuple[str, ...] = ()) -> None:
         kept = [name(scope, kind) for kind in keep for name in (self._hash, self._list)]

@@ -48,3 +48,18 @@ def append_many(spec: tuple[str, ...], writer: int, count: int, limit: int) -> i
     finally:
         store.close()
     return count
+
+
+def increment_in_batches(spec: tuple[str, ...], batches: int, per_batch: int) -> int:
+    """``batches`` batches, each of ``per_batch`` increments of one counter and one append
+    (a request's shape); the number of increments made."""
+    store = open_store(spec)
+    try:
+        for index in range(batches):
+            with store.batch():
+                for _ in range(per_batch):
+                    store.update("env", "counter", "n", lambda old: (old or 0) + 1)
+                store.append("env", "journal", {"batch": index}, limit=1000)
+    finally:
+        store.close()
+    return batches * per_batch

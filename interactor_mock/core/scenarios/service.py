@@ -241,6 +241,7 @@ class Scenarios:
         if not labels:
             return None
         if delay_ms > 0:
+            self.store.flush()  # a delay must not keep other writers waiting
             self.sleep(min(delay_ms, self.max_latency_ms) / 1000)
         label = ", ".join(labels)
         if answering is None:

@@ -1,0 +1,191 @@
+"""Batches (``Store.batch``): a request's writes committed together, never rolled back.
+
+Every store takes the block; only the SQLite store groups anything (one transaction for the
+writes inside), so the tests of what a batch holds back read the file through a second
+connection. The multi-process test checks that batched updates stay atomic across workers.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from interactor_mock.store import SqliteStore
+from tests.store import workers
+from tests.store.conftest import SHARED_STORES
+from tests.store.test_conformance import spawn  # noqa: F401 - the process pool fixture
+
+
+def test_reads_inside_a_batch_see_its_writes(store):
+    with store.batch():
+        store.put("env", "draft", "d1", {"subject": "one"})
+        assert store.get("env", "draft", "d1") == {"subject": "one"}
+        assert store.update("env", "meta", "m", lambda old: (old or 0) + 1) == 1
+        store.append("env", "journal", {"n": 1}, limit=10)
+        assert store.log("env", "journal") == [{"n": 1}]
+        assert store.take("env", "draft", "d1") == {"subject": "one"}
+        assert store.get("env", "draft", "d1") is None
+    assert store.get("env", "meta", "m") == 1
+    assert store.log("env", "journal") == [{"n": 1}]
+
+
+def _write_then_fail(store):
+    with store.batch():
+        store.put("env", "draft", "d1", {"subject": "kept"})
+        store.append("env", "journal", {"n": 1}, limit=10)
+        raise RuntimeError("the request failed after writing")
+
+
+def test_a_failure_inside_a_batch_keeps_the_writes_made_before_it(store):
+    with pytest.raises(RuntimeError):
+        _write_then_fail(store)
+    assert store.get("env", "draft", "d1") == {"subject": "kept"}
+    assert store.log("env", "journal") == [{"n": 1}]
+    store.put("env", "draft", "d2", {"subject": "after"})  # the store is usable
+    assert store.get("env", "draft", "d2") == {"subject": "after"}
+
+
+def test_batches_nest_and_the_store_works_after_them(store):
+    with store.batch():
+        store.put("env", "k", "a", 1)
+        with store.batch():
+            store.put("env", "k", "b", 2)
+        store.put("env", "k", "c", 3)
+    store.flush()  # nothing held: a no-op
+    assert sorted(store.items("env", "k")) == [("a", 1), ("b", 2), ("c", 3)]
+
+
+def _other_connection_sees(path, key):
+    with sqlite3.connect(path) as db:
+        row = db.execute(
+            "SELECT value FROM records WHERE scope = 'env' AND kind = 'k' AND key = ?", (key,)
+        ).fetchone()
+    return row is not None
+
+
+def test_a_sqlite_batch_commits_its_writes_together_when_it_ends(tmp_path):
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    try:
+        store.put("env", "k", "before", 0)
+        assert _other_connection_sees(path, "before")  # outside a batch: at once
+        with store.batch():
+            store.put("env", "k", "a", 1)
+            store.update("env", "k", "b", lambda old: 2)
+            assert not _other_connection_sees(path, "a")  # held back: one commit for all
+            assert not _other_connection_sees(path, "b")
+        assert _other_connection_sees(path, "a")
+        assert _other_connection_sees(path, "b")
+    finally:
+        store.close()
+
+
+def test_flush_commits_a_sqlite_batch_now_and_a_later_write_starts_another(tmp_path):
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    try:
+        with store.batch():
+            store.put("env", "k", "a", 1)
+            store.flush()
+            assert _other_connection_sees(path, "a")
+            store.put("env", "k", "b", 2)
+            assert not _other_connection_sees(path, "b")
+        assert _other_connection_sees(path, "b")
+    finally:
+        store.close()
+
+
+def test_a_read_only_sqlite_batch_does_not_keep_other_threads_waiting(tmp_path):
+    store = SqliteStore(tmp_path / "state.db")
+    try:
+        store.put("env", "k", "a", 1)
+        other_wrote = threading.Event()
+
+        def write():
+            store.put("env", "k", "b", 2)
+            other_wrote.set()
+
+        with store.batch():
+            assert store.get("env", "k", "a") == 1  # reads take no lock
+            thread = threading.Thread(target=write)
+            thread.start()
+            assert other_wrote.wait(30), "a thread's write waited on another's read-only batch"
+        thread.join()
+    finally:
+        store.close()
+
+
+def test_another_thread_waits_for_a_sqlite_batch_that_wrote_then_goes_on(tmp_path):
+    store = SqliteStore(tmp_path / "state.db")
+    try:
+        other_wrote = threading.Event()
+
+        def write():
+            store.update("env", "k", "n", lambda old: (old or 0) + 10)
+            other_wrote.set()
+
+        with store.batch():
+            store.update("env", "k", "n", lambda old: (old or 0) + 1)
+            thread = threading.Thread(target=write)
+            thread.start()
+            assert not other_wrote.wait(0.2)  # it waits for the batch's transaction
+        thread.join(30)
+        assert other_wrote.is_set()
+        assert store.get("env", "k", "n") == 11
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("store_spec", SHARED_STORES, indirect=True)
+def test_batched_updates_from_four_processes_all_count(store_spec, spawn):  # noqa: F811
+    store = workers.open_store(store_spec)
+    try:
+        counts = spawn.starmap(workers.increment_in_batches, [(store_spec, 40, 3)] * 4)
+        assert counts == [120] * 4
+        assert store.get("env", "counter", "n") == 480
+        assert sorted(e["batch"] for e in store.log("env", "journal")) == sorted(
+            list(range(40)) * 4
+        )
+    finally:
+        store.close()
+
+
+def test_the_checkpoint_thread_copies_writes_into_the_file_itself(tmp_path):
+    # The store turns SQLite's automatic checkpoint off; its own thread does the work. A copy
+    # of the main file alone (without the WAL) holds the records once a checkpoint ran.
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    try:
+        for index in range(50):
+            store.put("env", "k", f"r{index}", {"n": index})
+        deadline = time.monotonic() + 30
+        while True:
+            shutil.copy(path, tmp_path / "copy.db")
+            with sqlite3.connect(tmp_path / "copy.db") as db:
+                tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+                count = (
+                    db.execute("SELECT count(*) FROM records").fetchone()[0]
+                    if "records" in tables
+                    else 0
+                )
+            if count == 50 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert count == 50
+    finally:
+        store.close()
+
+
+def test_a_sqlite_store_leaves_no_append_view_in_the_file(tmp_path):
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    store.append("env", "journal", {"n": 1}, limit=5)
+    store.close()
+    with sqlite3.connect(path) as db:
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert "log_append" not in names
+    assert {"records", "logs", "scopes", "meta"} <= names
