@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -12,9 +13,12 @@ from urllib.parse import urlencode
 
 from interactor_mock.store import Store
 
-__all__ = ["REDACTED", "Journal", "JournalEntry", "redact"]
+__all__ = ["OUTPUT_LIMIT", "REDACTED", "Journal", "JournalEntry", "capped", "redact"]
 
 REDACTED = "[redacted]"
+#: The most bytes of JSON text an entry keeps of the answer (UTF-8, without spaces), so that
+#: the journal's bounded count of entries stays bounded in bytes.
+OUTPUT_LIMIT = 16 * 1024
 JOURNAL_KIND = "journal"
 SERVER_ERRORS_KIND = "server-errors"
 _SECRET_WORDS = ("token", "secret", "password", "apikey", "api_key", "authorization")
@@ -62,7 +66,24 @@ def redact_query(query: str) -> str:
     return urlencode([(k, REDACTED if is_secret(k) else v) for k, v in pairs], safe="[]")
 
 
-_PUBLIC_NAMES = {"duration_ms": "durationMs", "unknown_fields": "unknownFields"}
+def capped(value: Any, limit: int) -> tuple[Any, bool]:
+    """``value`` and False if its compact JSON text has at most ``limit`` bytes; else the
+    text's first ``limit`` bytes (cut at a character boundary, so valid text but no longer
+    JSON) and True."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if len(text) * 4 <= limit:  # at most 4 bytes a character: no need to encode
+        return value, False
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate costs 3 bytes, as stored
+    if len(data) <= limit:
+        return value, False
+    return data[:limit].decode("utf-8", "ignore"), True
+
+
+_PUBLIC_NAMES = {
+    "duration_ms": "durationMs",
+    "unknown_fields": "unknownFields",
+    "output_truncated": "outputTruncated",
+}
 
 
 @dataclass(frozen=True)
@@ -85,6 +106,10 @@ class JournalEntry:
     source: str | None = None
     unknown_fields: tuple[str, ...] = ()
     """Top-level input fields the action does not document (a misspelt field is never silent)."""
+    output: Any = None
+    """The JSON body the client received (redacted), or, when ``output_truncated``, the first
+    bytes of its text."""
+    output_truncated: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The plain JSON form the stores keep."""
@@ -104,6 +129,8 @@ class JournalEntry:
             "scenario": self.scenario,
             "source": self.source,
             "unknown_fields": list(self.unknown_fields),
+            "output": self.output,
+            "output_truncated": self.output_truncated,
         }
 
     @classmethod
@@ -120,15 +147,20 @@ class JournalEntry:
 class Journal:
     """Append and read an environment's journal; the store bounds it."""
 
-    def __init__(self, store: Store, *, size: int) -> None:
+    def __init__(self, store: Store, *, size: int, output_limit: int = OUTPUT_LIMIT) -> None:
         self._store = store
         self.size = size
+        self.output_limit = output_limit
         self._seq = itertools.count(1)  # next() on a count is atomic: safe across server threads
 
     def record(self, env_id: str, **fields: Any) -> JournalEntry:
         fields["query"] = redact_query(fields.get("query", ""))
         if fields.get("input") is not None:
             fields["input"] = redact(fields["input"])
+        if fields.get("output") is not None:
+            fields["output"], fields["output_truncated"] = capped(
+                redact(fields["output"]), self.output_limit
+            )
         entry = JournalEntry(seq=next(self._seq), **fields)
         self._store.append(env_id, JOURNAL_KIND, entry.to_json(), limit=self.size)
         return entry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import Blueprint
 from flask import Response
@@ -57,6 +58,7 @@ def record(response: Response) -> Response:
             scenario=noted.scenario,
             source=noted.source,
             unknown_fields=noted.unknown_fields,
+            output=noted.output if noted.output is not None else _error_body(response),
         )
     noted.batch.close()
     return response
@@ -66,6 +68,13 @@ def record(response: Response) -> Response:
 def end_batch(_error: BaseException | None) -> None:
     """Commit what a request wrote even when it failed before ``record``."""
     note().batch.close()
+
+
+def _error_body(response: Response) -> Any:
+    """An error answer's JSON body (None for a success, or a body that is not JSON)."""
+    if response.status_code < 400 or not response.is_json or response.is_streamed:
+        return None
+    return response.get_json(silent=True)
 
 
 def _environment() -> Environment:
@@ -134,4 +143,5 @@ def execute(owner: str, connector: str, action: str) -> Response:
         raise
     noted.source = outcome.source
     noted.scenario = outcome.scenario
-    return json_response({"output": outcome.output})
+    body = noted.output = {"output": outcome.output}
+    return json_response(body)

@@ -72,6 +72,8 @@ class RequestNote:
     unknown_fields: tuple[str, ...] = ()
     #: The request's store batch (see ``http.api``), closed when the answer is made.
     batch: ExitStack = field(default_factory=ExitStack)
+    output: Any = None
+    """The JSON body answered (execute's; an error's is read back from the response)."""
 
 
 def note() -> RequestNote:

@@ -495,6 +495,66 @@ def test_journal_rows_keep_secrets_redacted(client, dev, headers):
     assert "access_token=[redacted]" in unescape(data["rows"])
 
 
+def response_bodies(html):
+    """The response bodies of the journal's rows, as text (tags dropped, entities decoded)."""
+    found = re.findall(r'<pre class="json response-body[^"]*">(.*?)</pre>', html, re.S)
+    return [unescape(body) for body in found]
+
+
+def test_an_expanded_journal_row_shows_the_answer_pretty_printed_and_escaped(
+    client, engine, dev, headers
+):
+    engine.grant(dev, "gmail", "alice")
+    created = client.post(
+        "/api/v1/connector/interactor/gmail/action/email.draft.create/execute?account=alice",
+        json={"to": ["bob@example.com"], "subject": HOSTILE, "body": "b"},
+        headers=headers,
+    )
+    draft_id = created.get_json()["output"]["id"]
+    for html in (
+        page(client, "/journal?env=development"),
+        client.get("/journal.json").json["rows"],
+    ):
+        (body,) = response_bodies(html)
+        assert json.loads(body) == created.get_json()
+        assert f'\n    "id": "{draft_id}",\n' in body
+        assert '"subject": "<script>alert(\\"x\\")</script>&"' in body
+        assert "<script>alert" not in html
+        assert "Response body</h4>" in html
+
+
+def test_a_refused_call_shows_its_error_body_in_the_journal(client, engine, dev, headers):
+    engine.grant(dev, "gmail", "alice")
+    client.post(
+        "/api/v1/connector/interactor/gmail/action/email.draft.create/execute?account=alice",
+        json={"to": ["bob@example.com"], "body": "b"},
+        headers=headers,
+    )
+    (body,) = response_bodies(page(client, "/journal?env=development"))
+    assert json.loads(body) == {
+        "error": "Invalid input: /subject: 'subject' is a required property",
+        "details": [{"path": "/subject", "message": "'subject' is a required property"}],
+    }
+
+
+def test_a_journal_row_says_when_its_answer_was_cut(client, engine, dev, headers):
+    engine.grant(dev, "gmail", "alice")
+    url = "/api/v1/connector/interactor/gmail/action/email.draft.create/execute?account=alice"
+    client.post(
+        url, json={"to": ["b@example.com"], "subject": "s", "body": "z" * 20000}, headers=headers
+    )
+    client.post(
+        url, json={"to": ["b@example.com"], "subject": "s", "body": "short"}, headers=headers
+    )
+    html = page(client, "/journal?env=development")
+    assert html.count("truncated: the first 16 KiB of its JSON") == 1
+    short, cut = response_bodies(html)
+    assert json.loads(short)["output"]["message"]["message_info"]["body"] == "short"
+    assert cut.startswith('{"output":{"id":"r')
+    assert cut.endswith("…")
+    assert len(cut.encode()) == 16384 + len("…".encode())
+
+
 def test_journal_refuses_a_malformed_status_filter(client):
     response = client.get("/journal?status=abc")
     assert response.status_code == 400

@@ -186,6 +186,7 @@ def test_an_entrys_public_form_names_every_field():
         error="Too Many Requests",
         scenario="rate_limit",
         source="scenario:rate_limit",
+        output={"error": "Too Many Requests"},
     )
     assert entry.public() == {
         "seq": 1,
@@ -203,6 +204,8 @@ def test_an_entrys_public_form_names_every_field():
         "scenario": "rate_limit",
         "source": "scenario:rate_limit",
         "unknownFields": [],
+        "output": {"error": "Too Many Requests"},
+        "outputTruncated": False,
     }
 
 
@@ -226,3 +229,176 @@ def test_a_key_that_is_not_a_plain_str_is_judged_by_its_text():
         pass
 
     assert redact({Name("password"): "pw", 7: "seven"}) == {Name("password"): REDACTED, 7: "seven"}
+
+
+def _recorded_output(output, **journal_options):
+    journal = Journal(MemoryStore(), size=5, **journal_options)
+    entry = journal.record(
+        "dev", time="t", method="POST", path="/p", status=200, duration_ms=0.0, output=output
+    )
+    return entry.output, entry.output_truncated
+
+
+def test_an_answer_within_the_limit_is_kept_whole_as_json():
+    output = {"output": {"id": "r1", "labels": ["DRAFT"]}}  # 41 bytes of compact JSON
+    assert _recorded_output(output, output_limit=41) == (
+        {"output": {"id": "r1", "labels": ["DRAFT"]}},
+        False,
+    )
+
+
+def test_an_answer_over_the_limit_keeps_its_first_bytes_and_says_it_was_cut():
+    output = {"output": {"id": "r1", "labels": ["DRAFT"]}}
+    assert _recorded_output(output, output_limit=40) == (
+        '{"output":{"id":"r1","labels":["DRAFT"]}',
+        True,
+    )
+    assert _recorded_output(output, output_limit=12) == ('{"output":{"', True)
+
+
+def test_a_cut_never_splits_a_character():
+    # {"s":"ééé"} is 14 bytes; 9 bytes end inside the second é, which is dropped whole.
+    assert _recorded_output({"s": "ééé"}, output_limit=9) == ('{"s":"é', True)
+    assert _recorded_output({"s": "ééé"}, output_limit=14) == ({"s": "ééé"}, False)
+
+
+def test_the_default_limit_is_sixteen_kibibytes_of_json_text():
+    # '{"output":{"body":"' and '"}}' are 22 bytes: a body of 16,362 letters fills 16,384.
+    whole = {"output": {"body": "x" * 16362}}
+    assert _recorded_output(whole) == ({"output": {"body": "x" * 16362}}, False)
+    one_more = _recorded_output({"output": {"body": "x" * 16363}})
+    assert one_more == ('{"output":{"body":"' + "x" * 16363 + '"}', True)
+    output, truncated = _recorded_output({"output": {"body": "x" * 20000}})
+    assert truncated is True
+    assert output == '{"output":{"body":"' + "x" * (16384 - 19)
+    assert len(output.encode()) == 16384
+
+
+def test_a_secret_in_an_answer_is_redacted_before_it_is_kept():
+    output = {
+        "output": {
+            "id": "d1",
+            "access_token": "ya29.S3cr3t",
+            "pages": [{"nextPageToken": "cDE6Mg", "count": 2}],
+        }
+    }
+    assert _recorded_output(output) == (
+        {
+            "output": {
+                "id": "d1",
+                "access_token": "[redacted]",
+                "pages": [{"nextPageToken": "[redacted]", "count": 2}],
+            }
+        },
+        False,
+    )
+
+
+def test_a_secret_is_redacted_before_the_cut_so_no_prefix_of_it_is_kept():
+    output = {"output": {"refresh_token": "S3cr3t" * 50, "id": "x"}}
+    assert _recorded_output(output, output_limit=36) == (
+        '{"output":{"refresh_token":"[redacte',
+        True,
+    )
+
+
+def test_the_stored_form_keeps_the_answer_and_reads_back_the_same():
+    store = MemoryStore()
+    journal = Journal(store, size=5, output_limit=12)
+    journal.record(
+        "dev", time="t", method="POST", path="/a", status=200, duration_ms=0.0, output={"ok": 1}
+    )
+    journal.record(
+        "dev",
+        time="t",
+        method="POST",
+        path="/b",
+        status=400,
+        duration_ms=0.0,
+        output={"error": "bad input"},
+    )
+    stored = store.log("dev", "journal")
+    assert [(e["output"], e["output_truncated"]) for e in stored] == [
+        ({"ok": 1}, False),
+        ('{"error":"ba', True),
+    ]
+    assert [(e.output, e.output_truncated) for e in journal.entries("dev")] == [
+        ({"ok": 1}, False),
+        ('{"error":"ba', True),
+    ]
+
+
+def test_an_entry_stored_before_answers_were_kept_reads_back_without_one():
+    store = MemoryStore()
+    journal = Journal(store, size=5)
+    old = {
+        "seq": 1,
+        "time": "t",
+        "method": "GET",
+        "path": "/p",
+        "query": "",
+        "status": 200,
+        "duration_ms": 0.0,
+    }
+    store.append("dev", "journal", old, limit=5)
+    (entry,) = journal.entries("dev")
+    assert (entry.path, entry.output, entry.output_truncated) == ("/p", None, False)
+    assert entry.public()["outputTruncated"] is False
+
+
+def test_the_control_api_journal_shows_what_execute_answered(client, engine, dev):
+    engine.grant(dev, "gmail", "alice")
+    url = "/api/v1/connector/interactor/gmail/action/email.draft.create/execute?account=alice"
+    sent = {"to": ["bob@example.com"], "subject": "Plan", "body": "Hello"}
+    created = client.post(url, json=sent, headers={"x-api-key": dev.api_key})
+    refused = client.post(
+        url, json={"to": ["bob@example.com"], "body": "Hi"}, headers={"x-api-key": dev.api_key}
+    )
+    assert (created.status_code, refused.status_code) == (200, 400)
+    draft_id = created.get_json()["output"]["id"]
+    assert draft_id.startswith("r")
+    entries = client.get(f"/_mock/environments/{dev.id}/journal").get_json()["entries"]
+    made, failed = entries
+    assert made["output"]["output"]["id"] == draft_id
+    assert made["output"]["output"]["message"]["message_info"]["subject"] == "Plan"
+    assert made["output"] == created.get_json()
+    assert made["outputTruncated"] is False
+    assert failed["output"] == {
+        "error": "Invalid input: /subject: 'subject' is a required property",
+        "details": [{"path": "/subject", "message": "'subject' is a required property"}],
+    }
+    assert failed["outputTruncated"] is False
+
+
+def test_a_page_token_in_an_answer_is_redacted_in_the_journal(client, engine, dev):
+    engine.grant(dev, "gmail", "alice")
+    headers = {"x-api-key": dev.api_key}
+    base = "/api/v1/connector/interactor/gmail/action"
+    for subject in ("one", "two"):
+        body = {"to": ["bob@example.com"], "subject": subject, "body": "b"}
+        client.post(f"{base}/email.draft.create/execute?account=alice", json=body, headers=headers)
+    listed = client.post(
+        f"{base}/email.draft.list/execute?account=alice", json={"maxResults": 1}, headers=headers
+    )
+    token = listed.get_json()["output"]["nextPageToken"]
+    assert token
+    entry = client.get(f"/_mock/environments/{dev.id}/journal").get_json()["entries"][-1]
+    assert entry["action"] == "email.draft.list"
+    assert entry["output"]["output"]["nextPageToken"] == "[redacted]"
+    assert entry["output"]["output"]["resultSizeEstimate"] == 2
+    assert token not in repr(entry)
+
+
+def test_a_large_answer_is_cut_in_the_journal_but_not_for_the_client(client, engine, dev):
+    engine.grant(dev, "gmail", "alice")
+    body = {"to": ["bob@example.com"], "subject": "Long", "body": "y" * 20000}
+    response = client.post(
+        "/api/v1/connector/interactor/gmail/action/email.draft.create/execute?account=alice",
+        json=body,
+        headers={"x-api-key": dev.api_key},
+    )
+    assert response.get_json()["output"]["message"]["message_info"]["body"] == "y" * 20000
+    (entry,) = client.get(f"/_mock/environments/{dev.id}/journal").get_json()["entries"]
+    assert entry["outputTruncated"] is True
+    assert entry["output"].startswith('{"output":{"id":"r')
+    assert len(entry["output"].encode()) == 16384

@@ -55,9 +55,26 @@ def _pretty(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
+def body_text(entry: JournalEntry) -> str:
+    """The answer's body as the expanded row shows it: pretty JSON, or the kept start of its
+    text, marked as cut."""
+    if entry.output_truncated:
+        return f"{entry.output}…"
+    return _pretty(entry.output)
+
+
+def _limit_text() -> str:
+    limit = engine().journal.output_limit
+    return f"{limit // 1024} KiB" if limit % 1024 == 0 else f"{limit} bytes"
+
+
+def _row_helpers() -> dict[str, Any]:
+    return {"pretty": _pretty, "body_text": body_text, "limit_text": _limit_text()}
+
+
 def _rows(entries: list[JournalEntry], filters: Mapping[str, str]) -> str:
     return render_template(
-        "console/_journal_rows.html", entries=entries, pretty=_pretty, filters=filters
+        "console/_journal_rows.html", entries=entries, filters=filters, **_row_helpers()
     )
 
 
@@ -73,9 +90,9 @@ def journal() -> str:
         connectors=sorted(c.key for c in mock.registry.connectors),
         filters=filters,
         entries=entries,
-        pretty=_pretty,
         latest=entries[0].seq if entries else 0,
         count=len(entries),
+        **_row_helpers(),
     )
 
 

@@ -82,8 +82,16 @@ function setUpJournal() {
         const changed = String(data.latest) !== table.dataset.latest
           || String(data.count) !== table.dataset.count;
         if (changed) {
+          // Rows the reader has opened stay open when the new rows replace them.
+          const opened = new Set(
+            Array.from(rows.querySelectorAll("tr.entry details[open]"))
+              .map((details) => details.closest("tr.entry").dataset.seq));
           // The rows are rendered (and escaped) by the server's own template.
           rows.innerHTML = data.rows;
+          rows.querySelectorAll("tr.entry").forEach((row) => {
+            const details = row.querySelector("details");
+            if (details && opened.has(row.dataset.seq)) details.open = true;
+          });
           table.dataset.latest = String(data.latest);
           table.dataset.count = String(data.count);
           count.textContent = String(data.count);
