@@ -80,24 +80,52 @@ def api_status(live, api_key):
     return response.status_code, response.json()
 
 
-def test_generated_key_is_shown_once_and_the_old_one_is_refused_at_once(browser, live, dev):
+def clipboard(driver, live):
+    """What the page last copied, read back from the browser's clipboard."""
+    driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": live.url_for("/").rstrip("/"), "permissions": ["clipboardReadWrite"]},
+    )
+    return driver.execute_async_script(
+        "const done = arguments[0];"
+        "navigator.clipboard.readText().then(done, (e) => done('unreadable: ' + e));"
+    )
+
+
+def copied(driver, button_id):
+    element(driver, button_id).click()
+    WebDriverWait(driver, 10).until(
+        lambda found: found.find_element(By.ID, button_id).text == "Copied"
+    )
+
+
+def test_settings_copy_the_key_and_generate_one_that_replaces_it_at_once(browser, live, dev):
     old = dev.api_key
+    assert old == "interactor_DEMO0001_exampleKeyForScreenshotsOnly0001"
     browser.get(live.url_for("/"))
     assert element(browser, "env-development").find_element(By.CLASS_NAME, "key").text == (
-        old[:15] + "•" * 8 + old[-4:]
+        "interactor_DEMO••••••••0001"
     )
     assert old not in browser.find_element(By.TAG_NAME, "main").text
     screenshot(browser, "environments")
-    element(browser, "generate-development").click()
+    element(browser, "settings-development").click()
+    assert element(browser, "settings-title").text == "Development · Settings"
+    assert element(browser, "settings-key").text == "interactor_DEMO••••••••0001"
+    screenshot(browser, "settings")
+    copied(browser, "copy-key")
+    assert clipboard(browser, live) == old
+    element(browser, "generate-key").click()
     screenshot(browser, "generate-key")
     element(browser, "confirm-generate").click()
     new = element(browser, "new-key").text
+    assert new == "interactor_DEMO0004_exampleKeyForScreenshotsOnly0004"
+    assert element(browser, "settings-key").text == "interactor_DEMO••••••••0004"
     screenshot(browser, "new-key")
-    assert new != old
-    assert new.startswith("interactor_")
     assert api_status(live, old) == (401, {"error": REPLACED_KEY})
     assert api_status(live, new)[0] == 200
-    browser.get(live.url_for("/"))
+    copied(browser, "copy-new-key")
+    assert clipboard(browser, live) == new
+    browser.get(live.url_for("/environments/development"))
     assert new not in browser.find_element(By.TAG_NAME, "main").text
 
 
@@ -154,7 +182,12 @@ def test_tester_runs_email_draft_create_and_the_journal_shows_it(browser, live, 
     assert first.find_element(By.CLASS_NAME, "account").text == "alice"
     assert first.find_element(By.CLASS_NAME, "status").text == "200"
     first.find_element(By.TAG_NAME, "summary").click()
-    assert '"subject": "Quarterly plan"' in first.find_element(By.CLASS_NAME, "exchange").text
+    exchange = first.find_element(By.CLASS_NAME, "exchange")
+    assert '"subject": "Quarterly plan"' in exchange.text
+    body = exchange.find_element(By.CLASS_NAME, "response-body")
+    assert body.is_displayed()
+    assert f'"id": "{result["output"]["id"]}"' in body.text
+    assert json.loads(body.text) == result
     screenshot(browser, "journal")
 
 
@@ -176,6 +209,28 @@ def test_journal_shows_a_new_call_without_a_reload(browser, live, engine, dev):
     row = browser.find_element(By.CSS_SELECTOR, "#journal-rows tr.entry")
     assert "email.draft.list" in row.text
     assert browser.execute_script("return window.stillTheSamePage") is True
+
+
+def test_an_opened_journal_row_stays_open_when_a_new_call_arrives(browser, live, engine, dev):
+    engine.grant(dev, "gmail", "alice")
+    execute = f"{live.base_url}/connector/interactor/gmail/action/{{}}/execute"
+    sent = {"params": {"account": "alice"}, "headers": {"x-api-key": dev.api_key}}
+    draft = {"to": ["bob@example.com"], "subject": "Kept open", "body": "b"}
+    created = requests.post(execute.format("email.draft.create"), json=draft, **sent).json()
+    browser.get(live.url_for("/journal?env=development"))
+    row = element(browser, "journal-rows").find_element(By.CSS_SELECTOR, "tr.entry")
+    row.find_element(By.TAG_NAME, "summary").click()
+    seq = row.get_attribute("data-seq")
+    requests.post(execute.format("email.draft.list"), json={}, **sent)
+    WebDriverWait(browser, 30).until(
+        lambda driver: driver.find_element(By.ID, "journal-count").text == "2"
+    )
+    newest, kept = browser.find_elements(By.CSS_SELECTOR, "#journal-rows tr.entry")
+    assert kept.get_attribute("data-seq") == seq
+    assert kept.find_element(By.TAG_NAME, "details").get_attribute("open") is not None
+    assert newest.find_element(By.TAG_NAME, "details").get_attribute("open") is None
+    body = kept.find_element(By.CLASS_NAME, "response-body")
+    assert f'"id": "{created["output"]["id"]}"' in body.text
 
 
 def test_missing_required_field_is_reported_beside_it(browser, live, engine, dev):
@@ -276,3 +331,74 @@ def test_journal_rows_fetched_by_polling_show_a_hostile_account_as_text(browser,
     assert row.find_element(By.CLASS_NAME, "account").text == hostile
     assert browser.find_elements(By.CSS_SELECTOR, "#journal-rows img") == []
     assert browser.title != "1"
+
+
+def click_link(driver, text):
+    WebDriverWait(driver, 30).until(
+        expected_conditions.element_to_be_clickable((By.LINK_TEXT, text))
+    ).click()
+
+
+def open_the_draft_tester_from_app_integrations(driver):
+    click_link(driver, "App integrations")
+    element(driver, "connector-interactor-gmail").find_element(By.LINK_TEXT, "Gmail").click()
+    assert element(driver, "connector-title").text == "Gmail"
+    draft = element(driver, "action-email.draft.create")
+    draft.find_element(By.TAG_NAME, "summary").click()
+    assert "Email Subject" in draft.text
+    draft.find_element(By.LINK_TEXT, "Test").click()
+    WebDriverWait(driver, 30).until(expected_conditions.url_contains(TESTER))
+
+
+def test_a_newcomer_follows_the_integration_guide_by_clicking_from_the_root(
+    browser, live, engine, dev
+):
+    browser.get(live.url_for("/"))
+    # Step 1: App integrations, Gmail, the action's schema, Test, then the Tester.
+    open_the_draft_tester_from_app_integrations(browser)
+    fill(browser, "newAccount", "alice@example.com")
+    element(browser, "connect-account").click()
+    assert "verified this app" in element(browser, "advanced").find_element(By.XPATH, "//h1").text
+    element(browser, "advanced").click()
+    element(browser, "proceed").click()
+    element(browser, "approve").click()
+    assert "alice@example.com" in element(browser, "connected-notice").text
+    fill(browser, "field-to", "bob@example.com")
+    fill(browser, "field-subject", "From the guide")
+    fill(browser, "field-body", "Hello")
+    element(browser, "run-test").click()
+    assert element(browser, "result-status").text == "200"
+    result = json.loads(element(browser, "result-json").text)
+    assert result["output"]["message"]["message_info"]["subject"] == "From the guide"
+    # Step 2: the environment's Settings: Copy the key, Generate a new one.
+    click_link(browser, "Environments")
+    element(browser, "settings-development").click()
+    copied(browser, "copy-key")
+    assert clipboard(browser, live) == "interactor_DEMO0001_exampleKeyForScreenshotsOnly0001"
+    element(browser, "generate-key").click()
+    element(browser, "confirm-generate").click()
+    assert (
+        element(browser, "new-key").text == "interactor_DEMO0004_exampleKeyForScreenshotsOnly0004"
+    )
+    assert api_status(live, "interactor_DEMO0001_exampleKeyForScreenshotsOnly0001")[0] == 401
+    # Step 3: the customer's own OAuth client on the connector: no unverified step any more.
+    click_link(browser, "App integrations")
+    element(browser, "connector-interactor-gmail").find_element(By.LINK_TEXT, "Gmail").click()
+    fill(browser, "clientId", "customer-client.apps.example.invalid")
+    fill(browser, "clientSecret", "customer-secret")
+    element(browser, "save-oauth").click()
+    assert "not be shown again" in element(browser, "oauth-saved").text
+    draft = element(browser, "action-email.draft.create")
+    draft.find_element(By.TAG_NAME, "summary").click()
+    draft.find_element(By.LINK_TEXT, "Test").click()
+    WebDriverWait(browser, 30).until(expected_conditions.url_contains(TESTER))
+    fill(browser, "newAccount", "bob@example.com")
+    element(browser, "connect-account").click()
+    WebDriverWait(browser, 30).until(expected_conditions.url_contains("/oauth/google/authorize"))
+    assert element(browser, "account").text == "bob@example.com"
+    assert browser.find_elements(By.ID, "advanced") == []
+    assert "customer-client.apps.example.invalid" in browser.current_url
+    element(browser, "approve").click()
+    assert "bob@example.com" in element(browser, "connected-notice").text
+    accounts = engine.oauth.credentials(dev.id)
+    assert sorted(c.account for c in accounts) == ["alice@example.com", "bob@example.com"]

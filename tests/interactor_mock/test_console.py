@@ -29,6 +29,7 @@ PAGES = (
     "/journal",
     "/journal.json",
     "/environments/development/generate-key",
+    "/environments/testing",
     "/_console/static/console.css",
     "/_console/static/console.js",
 )
@@ -125,6 +126,51 @@ def test_generating_a_key_asks_first_then_shows_the_new_key_once(client, engine,
     assert (refused.status_code, refused.json) == (401, {"error": REPLACED_KEY})
     accepted = client.get("/api/v1/connector/gmail/auth-url?account=a", headers={"x-api-key": new})
     assert accepted.status_code == 200
+
+
+def test_an_environments_settings_show_its_key_masked_with_copy_and_generate(client, engine):
+    testing = engine.environments.get("testing")
+    key = testing.api_key
+    assert 'href="/environments/testing" id="settings-testing"' in page(client, "/")
+    html = page(client, "/environments/testing")
+    assert text_of(html, "settings-title") == "Testing · Settings"
+    assert text_of(html, "settings-key") == f"{key[:15]}••••••••{key[-4:]}"
+    assert f'data-copy="{key}" id="copy-key"' in html
+    assert 'href="/environments/testing/generate-key" id="generate-key"' in html
+    assert key not in re.sub(r'data-copy="[^"]*"', "", html)
+    assert "Every connector uses Interactor's default OAuth app" in text_of(html, "oauth-apps")
+
+
+def test_a_new_key_is_shown_once_on_the_environments_settings(client, engine):
+    old = engine.environments.get("testing").api_key
+    response = post(client, "/environments/testing/generate-key", {"confirm": "yes"})
+    new = engine.environments.get("testing").api_key
+    html = response.get_data(as_text=True)
+    assert text_of(html, "settings-title") == "Testing · Settings"
+    assert text_of(html, "new-key") == new
+    assert text_of(html, "settings-key") == f"{new[:15]}••••••••{new[-4:]}"
+    assert old not in html
+    assert new not in re.sub(r'data-copy="[^"]*"', "", page(client, "/environments/testing"))
+
+
+def test_an_environments_settings_list_the_oauth_apps_it_uses(client, engine, dev):
+    engine.environments.set_oauth_client(dev.id, "interactor/gmail", "my-id.example", "s3cret-x")
+    html = page(client, "/environments/development")
+    rows = re.findall(r'<tr data-connector="([^"]+)">', html)
+    assert rows == ["interactor/gmail"]
+    assert '<code class="client-id">my-id.example</code>' in html
+    assert 'href="/integrations/interactor/gmail?env=development#oauth"' in html
+    assert "s3cret-x" not in html
+    assert "no-oauth-apps" not in html
+    assert 'id="no-oauth-apps"' in page(client, "/environments/testing")
+
+
+def test_settings_of_an_unknown_environment_are_a_404_page(client):
+    response = client.get("/environments/nowhere")
+    assert response.status_code == 404
+    assert "Environment 'nowhere' not found" in text_of(
+        response.get_data(as_text=True), "error-message"
+    )
 
 
 def test_generate_without_confirmation_changes_nothing(client, engine, dev):
@@ -226,6 +272,13 @@ def test_integrations_list_every_connector_with_title_owner_auth_and_action_coun
 def test_integrations_search_filters_without_javascript_too(client):
     html = page(client, "/integrations?q=GMAIL")
     assert re.findall(r'id="connector-interactor-([\w-]+)"', html) == ["gmail", "gmail-v1"]
+
+
+def test_integrations_keep_the_environment_picked_in_links_and_search(client):
+    html = page(client, "/integrations?env=testing")
+    assert 'href="/integrations/interactor/gmail?env=testing"' in html
+    assert '<input type="hidden" name="env" value="testing">' in html
+    assert 'href="/integrations/interactor/gmail"' in page(client, "/integrations")
 
 
 def test_connector_page_shows_every_action_with_its_label_and_fields(client):
