@@ -262,6 +262,14 @@ def test_a_cut_never_splits_a_character():
     assert _recorded_output({"s": "ééé"}, output_limit=14) == ({"s": "ééé"}, False)
 
 
+def test_a_lone_surrogate_counts_three_bytes_and_a_cut_text_drops_it():
+    # {"s":"\ud800xxxxxxxxxx"}: 6 bytes, the surrogate's 3, 10 letters and 2 more: 21.
+    value = {"s": "\ud800" + "x" * 10}
+    assert _recorded_output(value, output_limit=21) == ({"s": "\ud800xxxxxxxxxx"}, False)
+    assert _recorded_output(value, output_limit=20) == ('{"s":"xxxxxxxxxx"', True)
+    assert _recorded_output(value, output_limit=8) == ('{"s":"', True)
+
+
 def test_the_default_limit_is_sixteen_kibibytes_of_json_text():
     # '{"output":{"body":"' and '"}}' are 22 bytes: a body of 16,362 letters fills 16,384.
     whole = {"output": {"body": "x" * 16362}}
@@ -316,15 +324,16 @@ def test_the_stored_form_keeps_the_answer_and_reads_back_the_same():
         status=400,
         duration_ms=0.0,
         output={"error": "bad input"},
+        unknown_fields=("subjet",),
     )
     stored = store.log("dev", "journal")
     assert [(e["output"], e["output_truncated"]) for e in stored] == [
         ({"ok": 1}, False),
         ('{"error":"ba', True),
     ]
-    assert [(e.output, e.output_truncated) for e in journal.entries("dev")] == [
-        ({"ok": 1}, False),
-        ('{"error":"ba', True),
+    assert [(e.output, e.output_truncated, e.unknown_fields) for e in journal.entries("dev")] == [
+        ({"ok": 1}, False, ()),
+        ('{"error":"ba', True, ("subjet",)),
     ]
 
 
