@@ -26,6 +26,12 @@ Every write is one statement where SQL can say it (``take`` is a ``DELETE ... RE
 takes the write lock at the start of a writing statement, so each is atomic on its own,
 without a ``BEGIN IMMEDIATE`` round trip.
 
+Writers queue on an operating-system file lock (``flock`` on ``<file>-lock``, where the
+system has one) before they ask SQLite for its write lock: a writer that finds SQLite's lock
+taken would sleep in SQLite's busy handler (1 ms, then 2, 5, ...) however soon the lock is
+free, while one waiting on ``flock`` is woken the moment it is released. SQLite's own lock
+and busy timeout still guard the file against any other program.
+
 Threads of one process share one connection behind a lock (a write holds SQLite's lock for
 microseconds, and the GIL serialises the rest anyway); after a ``fork`` the child opens its
 own connection, as SQLite requires.
@@ -49,6 +55,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: SQLite's busy handler alone
+    fcntl = None  # type: ignore[assignment]
 
 from interactor_mock.errors import IncompatibleStore
 from interactor_mock.errors import StoreError
@@ -110,6 +121,33 @@ WAL_LIMIT_BYTES = 16 * 1024 * 1024
 _INHERITED: list[sqlite3.Connection] = []
 
 
+class _WriterQueue:
+    """The file lock writers of every process take before SQLite's write lock (see the
+    module's documentation); held by one thread of a process at a time (under the store's
+    own lock), so it needs no count."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd: int | None = None
+        if fcntl is not None:
+            try:
+                self.fd = os.open(f"{path}-lock", os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:  # a read-only directory: SQLite's busy handler alone
+                self.fd = None
+
+    def acquire(self) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
 class _Locked(StoreError):
     """Another process held the file while this one opened it (retried by ``_open``)."""
 
@@ -136,6 +174,7 @@ class SqliteStore:
         self._pid = os.getpid()
         self._local = threading.local()  # this thread's batch: depth, open
         self._db = self._open()
+        self._queue = _WriterQueue(self.path)
         self._checkpoints = _Checkpointer.start(self)
 
     def __repr__(self) -> str:
@@ -257,6 +296,7 @@ class SqliteStore:
             self._lock = threading.RLock()
             self._local = threading.local()
             self._db = self._open()
+            self._queue = _WriterQueue(self.path)  # a lock of this process's own
             self._checkpoints = _Checkpointer.start(self)  # threads do not survive a fork
         return self._db
 
@@ -271,6 +311,7 @@ class SqliteStore:
         self._checkpoints.stop()
         with self._lock:
             self._db.close()
+            self._queue.close()
 
     def __enter__(self) -> SqliteStore:
         return self
@@ -287,14 +328,18 @@ class SqliteStore:
             if self._enlist(db):
                 yield db
                 return
-            db.execute("BEGIN IMMEDIATE")
+            self._queue.acquire()
             try:
-                yield db
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            finally:
+                self._queue.release()
 
     @contextmanager
     def _statement(self) -> Iterator[sqlite3.Connection]:
@@ -302,8 +347,14 @@ class SqliteStore:
         thread's batch."""
         db = self.db
         with self._lock:
-            self._enlist(db)
-            yield db
+            if self._enlist(db):
+                yield db
+                return
+            self._queue.acquire()
+            try:
+                yield db
+            finally:
+                self._queue.release()
 
     # batches
 
@@ -342,6 +393,7 @@ class SqliteStore:
                     db.execute("ROLLBACK")
                 raise
         finally:
+            self._queue.release()
             self._lock.release()  # the hold _enlist took
 
     def _enlist(self, db: sqlite3.Connection) -> bool:
@@ -351,7 +403,12 @@ class SqliteStore:
         if not getattr(local, "depth", 0):
             return False
         if not getattr(local, "open", False):
-            db.execute("BEGIN IMMEDIATE")
+            self._queue.acquire()
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._queue.release()
+                raise
             self._lock.acquire()
             local.open = True
         return True

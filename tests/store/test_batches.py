@@ -189,3 +189,34 @@ def test_a_sqlite_store_leaves_no_append_view_in_the_file(tmp_path):
         names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     assert "log_append" not in names
     assert {"records", "logs", "scopes", "meta"} <= names
+
+
+def test_sqlite_writers_queue_on_the_lock_file_and_go_on_when_it_is_free(tmp_path):
+    import fcntl
+    import os
+    import stat
+
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    lock_file = tmp_path / "state.db-lock"
+    assert stat.S_IMODE(lock_file.stat().st_mode) == 0o600
+    held = os.open(lock_file, os.O_RDWR)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process's writer, in the middle of a write
+        wrote = threading.Event()
+
+        def write():
+            store.put("env", "k", "a", 1)
+            wrote.set()
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        assert not wrote.wait(0.3)  # queued behind the holder
+        assert not _other_connection_sees(path, "a")
+        fcntl.flock(held, fcntl.LOCK_UN)
+        thread.join(30)
+        assert wrote.is_set()
+        assert store.get("env", "k", "a") == 1
+    finally:
+        os.close(held)
+        store.close()
