@@ -109,7 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="preload environments, connected accounts and their data from a JSON or YAML "
-        "seed file (see the README: Seed data)",
+        "seed file (see the README: Seed data); on a lasting state, once: a restart with "
+        "the same file keeps what changed since, an edited file is applied again",
+    )
+    serve.add_argument(
+        "--reseed",
+        action="store_true",
+        help="apply --seed-file again even if this state already had it",
     )
     serving.add_state_arguments(serve)
 
@@ -184,11 +190,16 @@ def serve(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     seeded = None
+    if args.reseed and args.seed_file is None:
+        print("error: --reseed needs --seed-file", file=sys.stderr)
+        return 2
     if args.seed_file is not None:
         from interactor_mock.errors import HTTPError
 
         try:
-            seeded = app.extensions["interactor_mock"].seeds.apply_file(args.seed_file)
+            seeded = app.extensions["interactor_mock"].seeds.apply_file_once(
+                args.seed_file, again=args.reseed
+            )
         except HTTPError as exc:
             print(f"error: --seed-file {args.seed_file}: {exc.message}", file=sys.stderr)
             return 2
@@ -223,6 +234,11 @@ def serve(args: argparse.Namespace) -> int:
         print(f"  {environment.name:<12} x-api-key: {environment.api_key}")
     if seeded is not None:
         print(f"  seeded from {args.seed_file}: {', '.join(seeded['environments']) or 'nothing'}")
+    elif args.seed_file is not None:
+        print(
+            f"  seed file {args.seed_file} already applied to this state: kept as it is now "
+            "(--reseed applies it again)"
+        )
     print(serving.describe_state(spec, engine))
     print(f"  console: {origin}/   (open it in a browser)")
     workers = "werkzeug threads" if on_werkzeug else f"granian, {args.workers} worker(s)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 
 from interactor_mock.store import Store
+from interactor_mock.store import next_number
 
 __all__ = ["OUTPUT_LIMIT", "REDACTED", "Journal", "JournalEntry", "capped", "redact"]
 
@@ -20,6 +20,9 @@ REDACTED = "[redacted]"
 #: the journal's bounded count of entries stays bounded in bytes.
 OUTPUT_LIMIT = 16 * 1024
 JOURNAL_KIND = "journal"
+#: The record that numbers an environment's journal entries (in the store: every worker and
+#: every restart continue one sequence).
+SEQ_KIND = "journal-seq"
 SERVER_ERRORS_KIND = "server-errors"
 _SECRET_WORDS = ("token", "secret", "password", "apikey", "api_key", "authorization")
 _SECRET_EXACT = {"code", "state", "key", "x-api-key", "client_secret"}
@@ -151,7 +154,6 @@ class Journal:
         self._store = store
         self.size = size
         self.output_limit = output_limit
-        self._seq = itertools.count(1)  # next() on a count is atomic: safe across server threads
 
     def record(self, env_id: str, **fields: Any) -> JournalEntry:
         fields["query"] = redact_query(fields.get("query", ""))
@@ -161,7 +163,7 @@ class Journal:
             fields["output"], fields["output_truncated"] = capped(
                 redact(fields["output"]), self.output_limit
             )
-        entry = JournalEntry(seq=next(self._seq), **fields)
+        entry = JournalEntry(seq=next_number(self._store, env_id, SEQ_KIND), **fields)
         self._store.append(env_id, JOURNAL_KIND, entry.to_json(), limit=self.size)
         return entry
 

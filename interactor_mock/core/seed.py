@@ -33,6 +33,7 @@ is cheap. An environment the document names that does not exist is created (``na
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 from collections.abc import Callable
@@ -49,6 +50,7 @@ from interactor_mock.core.generate import seed_for
 from interactor_mock.errors import HTTPError
 from interactor_mock.errors import InvalidSeed
 from interactor_mock.errors import UnknownEnvironment
+from interactor_mock.store import GLOBAL
 
 if TYPE_CHECKING:
     from interactor_mock.core.environments import Environments
@@ -59,6 +61,8 @@ __all__ = ["MAX_ITEMS", "Seeder", "load_seed_file"]
 
 #: The most generated items one collection may be seeded with (a guard against typos).
 MAX_ITEMS = 200_000
+#: The records (in the global scope, by the document's SHA-256) of seed files applied.
+APPLIED_KIND = "seed-applied"
 _ENVIRONMENT_KEYS = {"name", "apiKey", "seed", "anchor", "accounts"}
 _SPEC_KEYS = {"count", "items", "seed", "parent", "parents"}
 
@@ -178,6 +182,22 @@ class Seeder:
     def apply_file(self, path: Path | str) -> dict[str, Any]:
         """Seed from a JSON or YAML file (see :func:`load_seed_file`)."""
         return self.apply_document(load_seed_file(path))
+
+    def apply_file_once(self, path: Path | str, *, again: bool = False) -> dict[str, Any] | None:
+        """Seed from a file unless the store already holds that very document's seeding
+        (``None`` then): a server restarted on its lasting state with the same
+        ``--seed-file`` keeps what its users changed since; an edited file is applied anew,
+        and ``again`` applies it whatever was applied before."""
+        document = load_seed_file(path)
+        digest = hashlib.sha256(
+            json.dumps(document, sort_keys=True, separators=(",", ":"), default=str).encode()
+        ).hexdigest()
+        store = self.resources.store
+        if not again and store.get(GLOBAL, APPLIED_KIND, digest) is not None:
+            return None
+        report = self.apply_document(document)
+        store.put(GLOBAL, APPLIED_KIND, digest, {"at": self.clock().isoformat()})
+        return report
 
     def _environment(self, env_id: str, spec: Mapping[str, Any], where: str) -> Environment:
         try:

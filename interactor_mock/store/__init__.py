@@ -16,12 +16,22 @@ from interactor_mock.store.codec import encode
 from interactor_mock.store.memory import MemoryStore
 from interactor_mock.store.protocol import GLOBAL
 from interactor_mock.store.protocol import Store
+from interactor_mock.store.protocol import next_number
 from interactor_mock.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
     from interactor_mock.store.redis import RedisStore
 
-__all__ = ["GLOBAL", "MemoryStore", "RedisStore", "SqliteStore", "Store", "decode", "encode"]
+__all__ = [
+    "GLOBAL",
+    "MemoryStore",
+    "RedisStore",
+    "SqliteStore",
+    "Store",
+    "decode",
+    "encode",
+    "next_number",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 from typing import Protocol
 from typing import runtime_checkable
 
-__all__ = ["GLOBAL", "Store"]
+__all__ = ["GLOBAL", "Store", "next_number"]
 
 #: The scope of records that belong to no environment (the API-key index).
 GLOBAL = ""
@@ -87,3 +87,13 @@ class Store(Protocol):
         they were first given one (a scope keeps its place until :meth:`drop_scope` leaves
         it without records)."""
         ...
+
+
+def _plus_one(last: Any | None) -> int:
+    return int(last or 0) + 1
+
+
+def next_number(store: Store, scope: str, kind: str) -> int:
+    """The next number of a counter kept in the store (1 first): atomic across threads and
+    processes, and it continues after a restart (the scenario rules' ids, the journal's)."""
+    return int(store.update(scope, kind, "next", _plus_one) or 0)

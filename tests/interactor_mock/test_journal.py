@@ -411,3 +411,33 @@ def test_a_large_answer_is_cut_in_the_journal_but_not_for_the_client(client, eng
     assert entry["outputTruncated"] is True
     assert entry["output"].startswith('{"output":{"id":"r')
     assert len(entry["output"].encode()) == 16384
+
+
+def _call(path):
+    return {"time": "t", "method": "GET", "path": path, "status": 200, "duration_ms": 0.0}
+
+
+def test_journal_numbers_are_shared_by_every_journal_over_one_store(tmp_path):
+    # Two workers (two Journal objects, two connections to one file), then a restart: one
+    # sequence, so that no two entries share a number and a restart does not begin at 1.
+    from interactor_mock.store import SqliteStore
+
+    first_store, second_store = SqliteStore(tmp_path / "s.db"), SqliteStore(tmp_path / "s.db")
+    first, second = Journal(first_store, size=10), Journal(second_store, size=10)
+    seqs = [j.record("env", **_call(f"/{n}")).seq for n, j in enumerate([first, second] * 3)]
+    assert seqs == [1, 2, 3, 4, 5, 6]
+    first_store.close()
+    second_store.close()
+    restarted_store = SqliteStore(tmp_path / "s.db")
+    try:
+        restarted = Journal(restarted_store, size=10)
+        restarted.clear("env")
+        assert restarted.record("env", **_call("/after")).seq == 7
+        assert [e.seq for e in restarted.entries("env")] == [7]
+    finally:
+        restarted_store.close()
+
+
+def test_journal_numbers_are_per_environment():
+    journal = Journal(MemoryStore(), size=10)
+    assert [journal.record(env, **_call("/")).seq for env in "aabab"] == [1, 2, 1, 3, 2]

@@ -260,3 +260,76 @@ def test_granian_workers_require_the_admin_token_on_the_control_api(tmp_path):
         assert allowed.json()["status"] == "ok"
     finally:
         assert served.stop() == 0
+
+
+def _seed_document(draft_ids):
+    return {
+        "environments": {
+            "ci": {
+                "name": "CI",
+                "apiKey": KEY,
+                "accounts": {"alice": {"gmail": {"drafts": [{"id": d} for d in draft_ids]}}},
+            }
+        }
+    }
+
+
+def _draft_ids(served):
+    listed = requests.post(
+        f"{served.origin}/api/v1/connector/interactor/gmail/action/email.draft.list/execute",
+        params={"account": "alice"},
+        json={},
+        headers={"x-api-key": KEY},
+        timeout=10,
+    )
+    assert listed.status_code == 200, listed.text
+    return sorted(d["id"] for d in listed.json()["output"]["drafts"])
+
+
+def test_a_seed_file_is_applied_once_to_a_lasting_state_and_again_when_edited(tmp_path):
+    import json
+
+    seed, state = tmp_path / "seed.json", str(tmp_path / "s.sqlite3")
+    seed.write_text(json.dumps(_seed_document(["r-seeded"])))
+    first = start_serve("--state", state, "--seed-file", str(seed))
+    try:
+        assert "seeded from" in first.text
+        created = requests.post(
+            f"{first.origin}/api/v1/connector/interactor/gmail/action/email.draft.create/execute",
+            params={"account": "alice"},
+            json={"to": ["bo@example.com"], "subject": "made by a user", "body": "keep me"},
+            headers={"x-api-key": KEY},
+            timeout=10,
+        )
+        assert created.status_code == 200, created.text
+        made = created.json()["output"]["id"]
+        assert _draft_ids(first) == sorted(["r-seeded", made])
+    finally:
+        assert first.stop() == 0
+    # The same file again: the user's draft stays.
+    same = start_serve("--state", state, "--seed-file", str(seed))
+    try:
+        assert "already applied to this state" in same.text
+        assert _draft_ids(same) == sorted(["r-seeded", made])
+    finally:
+        assert same.stop() == 0
+    # An edited file is applied: the collection is what the new seed says.
+    seed.write_text(json.dumps(_seed_document(["r-one", "r-two"])))
+    edited = start_serve("--state", state, "--seed-file", str(seed))
+    try:
+        assert "seeded from" in edited.text
+        assert _draft_ids(edited) == ["r-one", "r-two"]
+    finally:
+        assert edited.stop() == 0
+    # --reseed applies the same file again.
+    forced = start_serve("--state", state, "--seed-file", str(seed), "--reseed")
+    try:
+        assert "seeded from" in forced.text
+    finally:
+        assert forced.stop() == 0
+
+
+def test_reseed_without_a_seed_file_is_refused():
+    result = run_serve("--reseed")
+    assert result.returncode == 2
+    assert result.stderr == "error: --reseed needs --seed-file\n"

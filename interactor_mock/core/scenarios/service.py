@@ -27,6 +27,7 @@ from interactor_mock.core.scenarios.rules import parse_rule
 from interactor_mock.errors import InvalidScenario
 from interactor_mock.errors import ScenarioAnswer
 from interactor_mock.errors import UnknownScenario
+from interactor_mock.store import next_number
 
 if TYPE_CHECKING:
     from interactor_mock.contracts import ContractRegistry
@@ -178,8 +179,7 @@ class Scenarios:
             self.store.delete(environment.id, RULE_KIND, key)
 
     def _next_number(self, environment: Environment) -> int:
-        new = self.store.update(environment.id, SEQ_KIND, "next", lambda old: (old or 0) + 1)
-        return int(new or 0)
+        return next_number(self.store, environment.id, SEQ_KIND)
 
     def _use(self, environment: Environment, rule: Rule) -> Rule | None:
         """Count a matching call against a stored rule; the rule as applied, or None.
