@@ -14,12 +14,13 @@ power cut or kernel crash in the instant after the commit, which would need an `
 commit (``synchronous=FULL``, ``SqliteStore(path, fsync=True)``), several times slower. A mock
 server's state is worth the first guarantee, not the second.
 
-Checkpoints (copying the WAL back into the file, with an ``fsync``) run on a thread of their
-own, not in the write that happens to cross SQLite's threshold: measured on this project's
-draft call, the automatic checkpoint cost a request more than the rest of its writes. The
-thread checkpoints ``PASSIVE`` (never blocking a reader or a writer) every
-:data:`CHECKPOINT_SECONDS`, and the WAL file is cut back to :data:`WAL_LIMIT_BYTES` after
-each; a connection of another program keeps SQLite's own automatic checkpoints.
+Checkpoints (copying the WAL back into the file, with an ``fsync``) do not run inside the
+write that happens to cross SQLite's threshold, with the store's lock held: measured on this
+project's draft call, that automatic checkpoint cost a request more than the rest of its
+writes. Every :data:`CHECKPOINT_COMMITS` commits, the process checkpoints ``PASSIVE`` (never
+blocking a reader or a writer) on a second connection, after the write let the lock go; the
+WAL file is cut back to :data:`WAL_LIMIT_BYTES` after each. A connection of another program
+keeps SQLite's own automatic checkpoints.
 
 Every write is one statement where SQL can say it (``take`` is a ``DELETE ... RETURNING``,
 ``append`` one ``INSERT`` into a temporary view whose trigger also trims the log): SQLite
@@ -44,12 +45,10 @@ refused with :class:`~interactor_mock.errors.IncompatibleStore` instead of being
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,7 +68,7 @@ from interactor_mock.store.protocol import GLOBAL
 
 __all__ = [
     "APPLICATION_ID",
-    "CHECKPOINT_SECONDS",
+    "CHECKPOINT_COMMITS",
     "FORMAT_VERSION",
     "WAL_LIMIT_BYTES",
     "SqliteStore",
@@ -114,8 +113,8 @@ _APPEND_VIEW = (
     " AND seq <= (SELECT max(seq) FROM logs WHERE scope = NEW.scope AND kind = NEW.kind) - NEW.lim;"
     " END",
 )
-#: How often the checkpoint thread copies the WAL back into the file.
-CHECKPOINT_SECONDS = 0.25
+#: Every how many commits (of one process) the WAL is copied back into the file.
+CHECKPOINT_COMMITS = 200
 #: The size the WAL file is cut back to after a checkpoint (``journal_size_limit``).
 WAL_LIMIT_BYTES = 16 * 1024 * 1024
 _INHERITED: list[sqlite3.Connection] = []
@@ -160,13 +159,21 @@ class SqliteStore:
         timeout: seconds a writer waits for another process's transaction (``busy_timeout``).
         fsync: ``synchronous=FULL`` (survive a power cut) instead of ``NORMAL`` (survive a
             killed process; the default, see the module's documentation).
+        checkpoint_every: commits of this process between two checkpoints.
 
     Raises:
         IncompatibleStore: the file is not an interactor-mock state file of this format.
         StoreError: the file cannot be opened.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0, fsync: bool = False):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 10.0,
+        fsync: bool = False,
+        checkpoint_every: int = CHECKPOINT_COMMITS,
+    ):
         self.path = Path(path)
         self.timeout = timeout
         self.fsync = fsync
@@ -175,7 +182,7 @@ class SqliteStore:
         self._local = threading.local()  # this thread's batch: depth, open
         self._db = self._open()
         self._queue = _WriterQueue(self.path)
-        self._checkpoints = _Checkpointer.start(self)
+        self._checkpoints = _Checkpointer(self.path, checkpoint_every)
 
     def __repr__(self) -> str:
         return f"SqliteStore({str(self.path)!r})"
@@ -297,7 +304,9 @@ class SqliteStore:
             self._local = threading.local()
             self._db = self._open()
             self._queue = _WriterQueue(self.path)  # a lock of this process's own
-            self._checkpoints = _Checkpointer.start(self)  # threads do not survive a fork
+            if self._checkpoints._db is not None:  # kept open, as the parent's connection
+                _INHERITED.append(self._checkpoints._db)
+            self._checkpoints = _Checkpointer(self.path, self._checkpoints.every)
         return self._db
 
     def checkpoint(self) -> None:
@@ -308,8 +317,8 @@ class SqliteStore:
 
     def close(self) -> None:
         """Close the connection (the file stays; a new store can open it again)."""
-        self._checkpoints.stop()
         with self._lock:
+            self._checkpoints.close()
             self._db.close()
             self._queue.close()
 
@@ -340,6 +349,7 @@ class SqliteStore:
                 db.execute("COMMIT")
             finally:
                 self._queue.release()
+        self._checkpoints.after_commit()
 
     @contextmanager
     def _statement(self) -> Iterator[sqlite3.Connection]:
@@ -355,6 +365,7 @@ class SqliteStore:
                 yield db
             finally:
                 self._queue.release()
+        self._checkpoints.after_commit()
 
     # batches
 
@@ -395,6 +406,7 @@ class SqliteStore:
         finally:
             self._queue.release()
             self._lock.release()  # the hold _enlist took
+        self._checkpoints.after_commit()
 
     def _enlist(self, db: sqlite3.Connection) -> bool:
         """Inside a batch, make sure its transaction is open (taking the write lock, and
@@ -516,51 +528,38 @@ class SqliteStore:
         return [scope for (scope,) in rows]
 
 
-# A fork must not happen while a checkpoint thread is inside SQLite (the child would inherit
-# SQLite's locks held by a thread it does not have, and its first connection would wait for
-# them forever): the forking thread takes this lock first, a checkpoint holds it throughout.
-_NOT_FORKING = threading.Lock()
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(
-        before=_NOT_FORKING.acquire,
-        after_in_parent=_NOT_FORKING.release,
-        after_in_child=_NOT_FORKING.release,
-    )
-
-
 class _Checkpointer:
-    """The thread that checkpoints a store's file every :data:`CHECKPOINT_SECONDS`, on a
-    connection of its own; it ends when the store is closed or collected (a forked child
-    has no such thread: its store starts its own)."""
+    """Checkpoints a store's file every :data:`CHECKPOINT_COMMITS` commits of this process,
+    on a connection of its own and after the write has let the store's lock go: the
+    checkpoint's ``fsync`` then delays only the request that happens to run it (the GIL is
+    free meanwhile), never the store's other users, and no thread is needed (a thread
+    holding SQLite's locks would make every ``fork`` of a granian parent a hazard)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, every: int) -> None:
         self.path = path
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="sqlite-checkpoint")
+        self.every = every
+        self._commits = 0
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
 
-    @classmethod
-    def start(cls, store: SqliteStore) -> _Checkpointer:
-        checkpointer = cls(store.path)
-        weakref.finalize(store, checkpointer._stop.set)
-        checkpointer._thread.start()
-        return checkpointer
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not threading.current_thread():
-            self._thread.join()
-
-    def _run(self) -> None:
-        with _NOT_FORKING:
-            try:
-                db = sqlite3.connect(self.path, timeout=0.1, isolation_level=None)
-            except sqlite3.Error:  # the store's own connection reports what is wrong
-                return
+    def after_commit(self) -> None:
+        self._commits += 1  # a lost increment under a race only delays one checkpoint
+        if self._commits < self.every or not self._lock.acquire(blocking=False):
+            return
         try:
-            while not self._stop.wait(CHECKPOINT_SECONDS):
-                # busy or gone: the next round
-                with _NOT_FORKING, contextlib.suppress(sqlite3.Error):
-                    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self._commits = 0
+            if self._db is None:
+                self._db = sqlite3.connect(
+                    self.path, timeout=0.1, isolation_level=None, check_same_thread=False
+                )
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:  # busy: the next round
+            pass
         finally:
-            with _NOT_FORKING:
-                db.close()
+            self._lock.release()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
-import time
 
 import pytest
 
@@ -154,28 +153,32 @@ def test_batched_updates_from_four_processes_all_count(store_spec, spawn):  # no
         store.close()
 
 
-def test_the_checkpoint_thread_copies_writes_into_the_file_itself(tmp_path):
-    # The store turns SQLite's automatic checkpoint off; its own thread does the work. A copy
-    # of the main file alone (without the WAL) holds the records once a checkpoint ran.
+def _records_in_the_main_file(tmp_path, path):
+    shutil.copy(path, tmp_path / "copy.db")  # the file alone, without its WAL
+    with sqlite3.connect(tmp_path / "copy.db") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        if "records" not in tables:
+            return 0
+        return db.execute("SELECT count(*) FROM records").fetchone()[0]
+
+
+def test_the_store_checkpoints_every_so_many_commits_itself(tmp_path):
+    # SQLite's automatic checkpoint is off; the store copies the WAL into the file every
+    # ``checkpoint_every`` commits of its own, so the file alone holds what was written.
     path = tmp_path / "state.db"
-    store = SqliteStore(path)
+    store = SqliteStore(path, checkpoint_every=10)
     try:
-        for index in range(50):
+        for index in range(9):
             store.put("env", "k", f"r{index}", {"n": index})
-        deadline = time.monotonic() + 30
-        while True:
-            shutil.copy(path, tmp_path / "copy.db")
-            with sqlite3.connect(tmp_path / "copy.db") as db:
-                tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
-                count = (
-                    db.execute("SELECT count(*) FROM records").fetchone()[0]
-                    if "records" in tables
-                    else 0
-                )
-            if count == 50 or time.monotonic() > deadline:
-                break
-            time.sleep(0.05)
-        assert count == 50
+        assert _records_in_the_main_file(tmp_path, path) == 0  # all still in the WAL
+        store.put("env", "k", "r9", {"n": 9})  # the 10th commit
+        assert _records_in_the_main_file(tmp_path, path) == 10
+        with store.batch():  # a batch is one commit
+            for index in range(10, 19):
+                store.put("env", "k", f"r{index}", {"n": index})
+        for index in range(19, 28):
+            store.put("env", "k", f"r{index}", {"n": index})
+        assert _records_in_the_main_file(tmp_path, path) == 28  # the 20th commit: all
     finally:
         store.close()
 
