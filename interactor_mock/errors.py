@@ -77,6 +77,13 @@ class BadRequest(HTTPError):
     code = "bad_request"
 
 
+class Conflict(BadRequest):
+    """A key or an id another environment already has: 409, a bad request of its own kind."""
+
+    status = 409
+    code = "conflict"
+
+
 class InvalidInput(BadRequest):
     code = "invalid_input"
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from interactor_mock.errors import BadRequest
+from interactor_mock.errors import Conflict
 from interactor_mock.errors import Unauthorized
 from interactor_mock.errors import UnknownEnvironment
 from interactor_mock.store import GLOBAL
@@ -130,7 +131,8 @@ class Environments:
         """Create an environment with a fresh key (or ``api_key``, which must look real).
 
         Raises:
-            BadRequest: an empty name, a malformed key, or a key or id already in use.
+            BadRequest: an empty name or a malformed key.
+            Conflict: a key or id already in use (409).
         """
         if not isinstance(name, str) or not name.strip():
             raise BadRequest("Environment name must be a non-empty string", field="name")
@@ -143,10 +145,10 @@ class Environments:
             raise BadRequest("seed must be an integer", field="seed")
         key = api_key or new_api_key()
         if self._store.get(GLOBAL, KEY_INDEX, key) is not None:
-            raise BadRequest("apiKey is already used by another environment", field="apiKey")
+            raise Conflict("apiKey is already used by another environment", field="apiKey")
         ident = env_id or self._free_id(name)
         if self._store.get(ident, ENV_KIND, ENV_KEY) is not None:
-            raise BadRequest(f"Environment {ident!r} already exists", field="id")
+            raise Conflict(f"Environment {ident!r} already exists", field="id")
         environment = Environment(
             id=ident,
             name=name.strip(),
@@ -225,7 +227,7 @@ class Environments:
         if self._store.get(GLOBAL, KEY_INDEX, new.api_key) is not None:
             # Another environment's key (taking it over would hand its data to this key),
             # or this one's (putting it and deleting the old entry would drop the key).
-            raise BadRequest("apiKey is already used by an environment", field="apiKey")
+            raise Conflict("apiKey is already used by an environment", field="apiKey")
         self._store.put(GLOBAL, KEY_INDEX, new.api_key, env_id)
         self._store.delete(GLOBAL, KEY_INDEX, old.api_key)
         self._store.put(GLOBAL, RETIRED_KEYS, old.api_key, env_id)

@@ -8,7 +8,10 @@ expire.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
+import re
 import secrets
 from dataclasses import dataclass
 from dataclasses import field
@@ -201,26 +204,56 @@ def credential_key(owner: str, connector: str, account: str) -> str:
     return f"{owner}/{connector}/{account}"
 
 
+_PORT = "0*(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+#: What a redirectUrl must be (besides an RFC 3986 URI): http or https, a host, a port from
+#: 0 to 65535 if any. The OpenAPI document publishes the same schema.
+REDIRECT_URL_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "format": "uri",
+    "pattern": (
+        "^[Hh][Tt][Tt][Pp][Ss]?://(?:[^/?#@]*@)?(?:\\[[^/?#@\\]]+\\]|[^/?#@:\\[\\]]+)"
+        f"(?::(?:{_PORT})?)?(?:[/?#]|$)"
+    ),
+}
+_REDIRECT_PATTERN = re.compile(REDIRECT_URL_SCHEMA["pattern"])
+_uri_validator: Any = None
+with contextlib.suppress(ImportError):  # jsonschema-rs is a dependency; stay importable
+    _uri_validator = importlib.import_module("jsonschema_rs").validator_for(
+        {"type": "string", "format": "uri"}, validate_formats=True
+    )
+
+
+def _is_uri(url: str) -> bool:
+    if _uri_validator is not None:
+        return bool(_uri_validator.is_valid(url))
+    return not any(c.isspace() or ord(c) < 32 for c in url)  # pragma: no cover
+
+
 def check_redirect_url(url: str | None) -> str | None:
-    """Accept only absolute http(s) URLs as a redirectUrl.
+    """Accept only absolute http(s) URLs as a redirectUrl (:data:`REDIRECT_URL_SCHEMA`); an
+    empty one is none.
 
     Raises:
         BadRequest: naming the parameter.
     """
     if url is None or url == "":
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadRequest(
-            "redirectUrl must be an absolute http or https URL", parameter="redirectUrl"
-        )
+    if _is_uri(url) and _REDIRECT_PATTERN.match(url):
+        try:
+            urlsplit(url).port  # noqa: B018 (the pattern should make this safe: check anyway)
+        except ValueError:
+            pass
+        else:
+            return url
     try:
-        parts.port  # noqa: B018 (urlsplit checks the port when it is read)
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.hostname:
+            parts.port  # noqa: B018 (urlsplit checks the port when it is read)
     except ValueError:
         raise BadRequest(
             "redirectUrl has an invalid port (a number from 0 to 65535)", parameter="redirectUrl"
         ) from None
-    return url
+    raise BadRequest("redirectUrl must be an absolute http or https URL", parameter="redirectUrl")
 
 
 #: The fewest auth-urls between two sweeps of expired states and codes.

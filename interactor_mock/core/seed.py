@@ -47,6 +47,7 @@ from typing import Protocol
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.core.environments import Environment
 from interactor_mock.core.generate import seed_for
+from interactor_mock.core.times import parse_time
 from interactor_mock.errors import HTTPError
 from interactor_mock.errors import InvalidSeed
 from interactor_mock.errors import UnknownEnvironment
@@ -212,8 +213,8 @@ class Seeder:
                 seed=seed if isinstance(seed, int) else None,
                 env_id=env_id,
             )
-        except HTTPError as exc:
-            raise InvalidSeed(f"{where}: {exc.message}", at=where) from None
+        except HTTPError as exc:  # a bad key is a 400, a key in use a 409
+            raise InvalidSeed(f"{where}: {exc.message}", at=where, status=exc.status) from None
 
     def apply(
         self, environment: Environment, document: Mapping[str, Any], *, where: str = ""
@@ -254,11 +255,8 @@ class Seeder:
     def _anchor(self, value: Any, where: str) -> datetime:
         if value is None:
             return self.clock()
-        try:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
+        moment = parse_time(str(value))
+        if moment is None:
             raise InvalidSeed(
                 "anchor must be an ISO 8601 time with a zone", at=_at(where, "anchor")
             )

@@ -157,7 +157,7 @@ def _render_error(error: HTTPError) -> tuple[Any, int, dict[str, str]]:
     return jsonify(error.body()), error.status, error.headers()
 
 
-def _render_http_exception(error: HTTPException) -> Response | tuple[Any, int]:
+def _render_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     message = {
         404: f"Not found: {request.method} {request.path}",
@@ -165,10 +165,14 @@ def _render_http_exception(error: HTTPException) -> Response | tuple[Any, int]:
         413: "Request body is too large",
     }.get(status, error.description or error.name)
     if _is_page():
-        return render_template("error.html", message=message), status
-    note().error = message
-    response = jsonify({"error": message})
+        response = Response(render_template("error.html", message=message), mimetype="text/html")
+    else:
+        note().error = message
+        response = jsonify({"error": message})
     response.status_code = status
+    allowed = getattr(error, "valid_methods", None)
+    if status == 405 and allowed:  # RFC 9110: a 405 names the methods the resource supports
+        response.headers["Allow"] = ", ".join(sorted(allowed))
     return response
 
 

@@ -38,6 +38,29 @@ MISSING_ACCOUNT = (
 )
 
 
+#: What ``str.isspace`` calls white space, as a regex class that every engine reads alike
+#: (Python, ECMA and Rust regexes each have their own ``\\s``).
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+#: A JSON Schema ``pattern`` (searched, not anchored): a string with something else than
+#: white space in it, i.e. one whose ``strip()`` is not empty.
+NON_BLANK = f"[^{WHITE_SPACE}]"
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+def boolean_pattern() -> str:
+    """The JSON Schema ``pattern`` of what :func:`boolean_parameter` accepts: a word of
+    ``_TRUE`` or ``_FALSE`` in any case, with white space around it."""
+
+    def any_case(word: str) -> str:
+        return "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in word)
+
+    words = "|".join(any_case(w) for w in (*_TRUE, *_FALSE) if w)
+    return f"^[{WHITE_SPACE}]*(?:{words})?[{WHITE_SPACE}]*$"
+
+
 def engine() -> Engine:
     """The engine serving the current request: the one its WSGI environ names, else the
     app's own."""
@@ -154,8 +177,8 @@ def json_object() -> dict[str, Any]:
 
 def boolean_parameter(name: str, args: Mapping[str, str] | None = None) -> bool:
     value = (request.args if args is None else args).get(name, "false").strip().lower()
-    if value in ("1", "true", "yes", "on"):
+    if value in _TRUE:
         return True
-    if value in ("", "0", "false", "no", "off"):
+    if value in _FALSE:
         return False
     raise BadRequest(f"Query parameter {name!r} must be true or false", parameter=name)

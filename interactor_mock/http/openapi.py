@@ -18,13 +18,19 @@ from flask import Blueprint
 from flask import Flask
 from flask import Response
 from flask import current_app
+from jsonschema import Draft202012Validator
 
 from interactor_mock import __version__
 from interactor_mock.contracts import Action
 from interactor_mock.contracts import Contract
-from interactor_mock.contracts import ContractRegistry
+from interactor_mock.core.engine import Engine
+from interactor_mock.core.oauth import REDIRECT_URL_SCHEMA
+from interactor_mock.http.context import NON_BLANK
+from interactor_mock.http.context import boolean_pattern
 from interactor_mock.http.context import engine
 from interactor_mock.http.context import json_response
+from interactor_mock.http.control.bodies import body_schema
+from interactor_mock.http.control.bodies import query_parameters
 
 __all__ = ["bp", "openapi_document"]
 
@@ -37,7 +43,8 @@ _ACCOUNT = {
     "in": "query",
     "required": True,
     "description": "The end user (also accepted as accountId or userId).",
-    "schema": {"type": "string", "minLength": 1},
+    # Not only white space (what the server's strip() leaves empty is refused).
+    "schema": {"type": "string", "pattern": NON_BLANK},
 }
 
 
@@ -52,6 +59,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         400: "Bad request: the message names the field",
         401: "Missing or unknown x-api-key",
         404: "Unknown connector, action or resource",
+        409: "A key or an id another environment already has",
         413: "Request body too large",
         415: "Body not sent as application/json",
         500: "An error the real API answers with a 500 (documented in the contract)",
@@ -79,7 +87,8 @@ def _execute(contract: Contract, action: Action) -> dict[str, Any]:
             "security": [{"apiKey": []}],
             "parameters": [_ACCOUNT],
             "requestBody": {
-                "required": False,
+                # No body reads as {}: required where {} is refused.
+                "required": not Draft202012Validator(action.input_schema).is_valid({}),
                 "content": {"application/json": {"schema": _schema(action.input_schema)}},
             },
             "responses": {
@@ -95,10 +104,27 @@ def _execute(contract: Contract, action: Action) -> dict[str, Any]:
                         }
                     },
                 },
-                **_errors(400, 401, 404, 413, 500),
+                **_errors(400, 401, 404, 413),
+                "500": _documented_500(action),
             },
         }
     }
+
+
+def _documented_500(action: Action) -> dict[str, Any]:
+    """The 500s the contract documents for ``action``, each with its ``when`` and message."""
+    documented = [e for e in action.errors if e.get("status") == 500 and e.get("error")]
+    lines = "; ".join(f"{e['error']!r}: {e.get('when', '')}".rstrip(": ") for e in documented)
+    found: dict[str, Any] = {
+        "description": "An error the real API answers with a 500 (documented in the contract)"
+        + (f": {lines}" if lines else ""),
+        "content": {"application/json": {"schema": ERROR}},
+    }
+    if documented:
+        found["content"]["application/json"]["examples"] = {
+            f"documented-{n}": {"value": {"error": e["error"]}} for n, e in enumerate(documented)
+        }
+    return found
 
 
 def _connector_paths(contract: Contract) -> dict[str, Any]:
@@ -121,13 +147,15 @@ def _connector_paths(contract: Contract) -> dict[str, Any]:
                         "name": "redirectUrl",
                         "in": "query",
                         "required": False,
-                        "schema": {"type": "string", "format": "uri"},
+                        "description": "An absolute http or https URL (empty: none)",
+                        "schema": {"anyOf": [{"const": ""}, REDIRECT_URL_SCHEMA]},
                     },
                     {
                         "name": "skipInput",
                         "in": "query",
                         "required": False,
-                        "schema": {"type": "string", "enum": ["true", "false"]},
+                        "description": "true, false, yes, no, on, off, 1, 0 (any case)",
+                        "schema": {"type": "string", "pattern": boolean_pattern()},
                     },
                 ],
                 "responses": {
@@ -163,7 +191,7 @@ def _connector_paths(contract: Contract) -> dict[str, Any]:
     return paths
 
 
-def _control_paths(app: Flask) -> dict[str, Any]:
+def _control_paths(app: Flask, mock: Engine) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.rule.startswith("/_mock"):
@@ -181,33 +209,37 @@ def _control_paths(app: Flask) -> dict[str, Any]:
                 "parameters": [
                     {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
                     for n in names
-                ],
+                ]
+                + (query_parameters(view) if view else []),
                 "responses": {
                     "200": {"description": "OK", "content": {"application/json": {}}},
                     "201": {"description": "Created", "content": {"application/json": {}}},
                     "204": {"description": "Done"},
-                    **_errors(400, 404, 413, 415),
+                    **_errors(400, 404, 409, 413, 415),
                     "403": {
                         "description": "Cross-site request, or a wrong admin token",
                         "content": {"application/json": {"schema": ERROR}},
                     },
                 },
             }
-            if method in ("POST", "PUT", "PATCH"):
+            schema = body_schema(view, method, mock) if view else None
+            if schema is not None:
                 operation["requestBody"] = {
-                    "required": False,
-                    "content": {"application/json": {"schema": {"type": "object"}}},
+                    # No body reads as {}: required where {} is refused.
+                    "required": not Draft202012Validator(schema).is_valid({}),
+                    "content": {"application/json": {"schema": schema}},
                 }
             entry[method.lower()] = operation
     return paths
 
 
-def openapi_document(registry: ContractRegistry, app: Flask) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of a mock serving ``registry`` through ``app``."""
+def openapi_document(mock: Engine, app: Flask) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``mock`` served through ``app``."""
+    registry = mock.registry
     paths: dict[str, Any] = {}
     for contract in registry.connectors:
         paths.update(_connector_paths(contract))
-    paths.update(_control_paths(app))
+    paths.update(_control_paths(app, mock))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -240,4 +272,4 @@ def openapi_document(registry: ContractRegistry, app: Flask) -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document of this mock."""
-    return json_response(openapi_document(engine().registry, current_app))
+    return json_response(openapi_document(engine(), current_app))

@@ -442,3 +442,9 @@ def test_journal_records_calls_with_keys_redacted(api, granted, engine, dev):
     assert send.source == "behaviour"
     assert auth.query == "account=alice&token=[redacted]"
     assert dev.api_key not in repr(entries)
+
+
+def test_a_405_names_the_methods_the_resource_has_in_allow(api):
+    response = api.get(EXECUTE.format("email.send"))
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "OPTIONS, POST"

@@ -393,7 +393,7 @@ def test_the_journal_names_a_latency_rule_on_a_successful_call(engine, dev, call
         ({"latency": {"distribution": "uniform", "min": 5, "max": 1}}, "latency.max"),
         ({"expiresIn": -1}, "expiresIn"),
         ({"expiresAt": "tomorrow"}, "expiresAt"),
-        ({"headers": {"a": 1}}, "headers"),
+        ({"headers": {"a": 1}}, "headers.a"),
         ({"colour": "red"}, "colour"),
     ],
 )

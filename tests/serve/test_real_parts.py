@@ -3,7 +3,6 @@ servers over one Redis. Bounded by counts (never by timed assertions)."""
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 import threading
 from collections import Counter
@@ -11,49 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from tests.serve.helpers import TIMEOUT
+from tests.serve.helpers import after_restart
+from tests.serve.helpers import draft
+from tests.serve.helpers import execute
+from tests.serve.helpers import grant
+from tests.serve.helpers import listed_drafts
+from tests.serve.helpers import write_then_kill
 from tests.serve_process import Served
 from tests.serve_process import start_serve
-
-GMAIL = "/api/v1/connector/interactor/gmail/action"
-TIMEOUT = 10
-
-
-def grant(served: Served, env_id: str, account: str) -> None:
-    response = requests.post(
-        f"{served.origin}/_mock/environments/{env_id}/grants",
-        json={"connector": "gmail", "account": account},
-        timeout=TIMEOUT,
-    )
-    assert response.status_code in (200, 201), response.text
-
-
-def execute(
-    session: requests.Session | None,
-    served: Served,
-    key: str,
-    account: str,
-    action: str,
-    payload: dict,
-) -> requests.Response:
-    return (session or requests).post(
-        f"{served.origin}{GMAIL}/{action}/execute",
-        params={"account": account},
-        json=payload,
-        headers={"x-api-key": key},
-        timeout=TIMEOUT,
-    )
-
-
-def listed_drafts(served: Served, key: str, account: str) -> list[str]:
-    response = execute(None, served, key, account, "email.draft.list", {"maxResults": 500})
-    assert response.status_code == 200, response.text
-    output = response.json()["output"]
-    assert output.get("nextPageToken") is None
-    return [d["id"] for d in output.get("drafts") or []]
-
-
-def draft(subject: str) -> dict:
-    return {"to": ["bob@example.com"], "subject": subject, "body": "kept?"}
 
 
 def test_every_acknowledged_write_survives_sigkill_and_nothing_is_invented(tmp_path):
@@ -61,66 +26,40 @@ def test_every_acknowledged_write_survives_sigkill_and_nothing_is_invented(tmp_p
     served = start_serve("--state", str(state), "--workers", "2")
     key = served.keys["Development"]
     grant(served, "development", "alice")
-    acknowledged: dict[str, str] = {}  # draft id -> subject
-    sent: set[str] = set()
-    lock = threading.Lock()
-    enough = threading.Event()
-    subjects = itertools.count()
-
-    def writer() -> None:
-        session = requests.Session()
-        try:
-            # bounded, whatever happens: 4 x 120 drafts fit in one list page of 500
-            for _ in range(120):
-                subject = f"draft {next(subjects)}"
-                with lock:
-                    sent.add(subject)
-                try:
-                    response = execute(
-                        session, served, key, "alice", "email.draft.create", draft(subject)
-                    )
-                except requests.RequestException:
-                    return  # the server was killed under this request
-                if 200 <= response.status_code < 300:
-                    with lock:
-                        acknowledged[response.json()["output"]["id"]] = subject
-                        if len(acknowledged) >= 60:
-                            enough.set()
-        finally:
-            session.close()
-
-    threads = [threading.Thread(target=writer) for _ in range(4)]
-    try:
-        for thread in threads:
-            thread.start()
-        assert enough.wait(120), "the writers did not get 60 acknowledgements"
-        served.kill()  # SIGKILL, the parent and its workers' group, while writes are in flight
-    finally:
-        for thread in threads:
-            thread.join(60)
-        served.close()
-    assert len(acknowledged) >= 60
+    writes = write_then_kill(served, key, "alice")
+    assert len(writes.acknowledged) >= 60
 
     with sqlite3.connect(state) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     again = start_serve("--state", str(state))
     try:
         assert again.keys["Development"] == key
-        ids = listed_drafts(again, key, "alice")
-        assert len(ids) == len(set(ids))
-        assert set(acknowledged) <= set(ids), "an acknowledged draft was lost"
-        for draft_id in ids:  # nothing invented: each is a draft a writer sent
-            got = execute(None, again, key, "alice", "email.draft.get", {"draft_id": draft_id})
-            assert got.status_code == 200, got.text
-            subject = got.json()["output"]["message"]["message_info"]["subject"]
-            assert subject in sent
-            if draft_id in acknowledged:
-                assert subject == acknowledged[draft_id]
+        survival = after_restart(again, key, "alice", writes)
+        assert len(survival.listed) == len(set(survival.listed))
+        assert survival.lost == [], "an acknowledged draft was lost"
+        assert (survival.invented, survival.changed) == ([], [])
+        assert len(survival.listed) >= len(writes.acknowledged)
         missing = execute(None, again, key, "alice", "email.draft.get", {"draft_id": "r-none"})
         assert (missing.status_code, missing.json()) == (
             500,
             {"error": "Requested entity was not found."},
         )
+    finally:
+        assert again.stop() == 0
+
+
+def test_every_acknowledged_write_survives_sigkill_of_serve_over_redis(redis_db_url):
+    served = start_serve("--store", redis_db_url, "--workers", "2")
+    key = served.keys["Development"]
+    grant(served, "development", "alice")
+    writes = write_then_kill(served, key, "alice", enough=40)
+    assert len(writes.acknowledged) >= 40
+    again = start_serve("--store", redis_db_url)
+    try:
+        assert again.keys["Development"] == key
+        survival = after_restart(again, key, "alice", writes)
+        assert (survival.lost, survival.invented, survival.changed) == ([], [], [])
+        assert len(survival.listed) >= len(writes.acknowledged)
     finally:
         assert again.stop() == 0
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.core.resources import is_provider_shaped
+from interactor_mock.core.times import parse_time
 from interactor_mock.errors import InvalidScenario
 from interactor_mock.errors import UnknownAction
 from interactor_mock.errors import UnknownConnector
@@ -454,11 +455,14 @@ def parse_rule(
         expires_at = now + timedelta(seconds=float(expires_in))
     elif data.get("expiresAt") is not None:
         text = _str_field(data, "expiresAt") or ""
-        try:
-            expires_at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise InvalidScenario("expiresAt must be an ISO 8601 time", field="expiresAt") from None
-        if expires_at.tzinfo is None:
+        expires_at = parse_time(text)
+        if expires_at is None:
+            try:
+                datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                raise InvalidScenario(
+                    "expiresAt must be an ISO 8601 time", field="expiresAt"
+                ) from None
             raise InvalidScenario("expiresAt needs a time zone (e.g. Z)", field="expiresAt")
     return Rule(
         id=rule_id,

@@ -12,7 +12,8 @@ from flask import request
 from interactor_mock.contracts import DEFAULT_OWNER
 from interactor_mock.errors import BadRequest
 from interactor_mock.http.context import engine
-from interactor_mock.http.context import json_object
+from interactor_mock.http.control import bodies
+from interactor_mock.http.control.bodies import accepts
 from interactor_mock.http.security import refuse_cross_site
 
 bp = Blueprint("control", __name__, url_prefix="/_mock")
@@ -61,8 +62,9 @@ def list_environments() -> Response:
 
 
 @bp.post("/environments")
+@accepts(POST=bodies.ENVIRONMENT)
 def create_environment() -> tuple[Response, int]:
-    data = json_object()
+    data = bodies.body(bodies.ENVIRONMENT)
     name = _string_field(data, "name")
     assert name is not None
     api_key = _string_field(data, "apiKey", required=False)
@@ -88,19 +90,22 @@ def reset_environment(env_id: str) -> tuple[str, int]:
 
 
 @bp.post("/environments/<env_id>/keys")
+@accepts(POST=bodies.ROTATE_KEY)
 def rotate_key(env_id: str) -> Response:
-    data = json_object()
+    engine().environments.get(env_id)
+    data = bodies.body(bodies.ROTATE_KEY)
     api_key = _string_field(data, "apiKey", required=False)
     return jsonify(engine().environments.rotate(env_id, api_key=api_key).public())
 
 
 @bp.route("/environments/<env_id>/oauth-clients/<owner>/<connector>", methods=["PUT", "DELETE"])
+@accepts(PUT=bodies.OAUTH_CLIENT)
 def oauth_client(env_id: str, owner: str, connector: str) -> Response:
     contract = engine().registry.connector(connector, owner)
     if request.method == "DELETE":
         updated = engine().environments.set_oauth_client(env_id, contract.key, None, None)
     else:
-        data = json_object()
+        data = bodies.body(bodies.OAUTH_CLIENT)
         updated = engine().environments.set_oauth_client(
             env_id,
             contract.key,
@@ -118,9 +123,10 @@ def list_grants(env_id: str) -> Response:
 
 
 @bp.post("/environments/<env_id>/grants")
+@accepts(POST=bodies.GRANT)
 def grant(env_id: str) -> tuple[Response, int]:
     environment = engine().environments.get(env_id)
-    data = json_object()
+    data = bodies.body(bodies.GRANT)
     connector = _string_field(data, "connector")
     account = _string_field(data, "account")
     owner = _string_field(data, "owner", required=False) or DEFAULT_OWNER

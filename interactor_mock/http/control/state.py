@@ -30,8 +30,11 @@ from flask import jsonify
 from flask import request
 
 from interactor_mock.errors import BadRequest
+from interactor_mock.http.context import NON_BLANK
 from interactor_mock.http.context import engine
-from interactor_mock.http.context import json_object
+from interactor_mock.http.control import bodies
+from interactor_mock.http.control.bodies import accepts
+from interactor_mock.http.control.bodies import query
 from interactor_mock.http.security import refuse_cross_site
 
 bp = Blueprint("control_state", __name__, url_prefix="/_mock")
@@ -39,11 +42,12 @@ bp.before_request(refuse_cross_site)
 
 
 @bp.route("/environments/<env_id>/scenarios", methods=["GET", "POST", "DELETE"])
+@accepts(POST=bodies.scenario_rule)
 def scenarios(env_id: str) -> Response | tuple[Response | str, int]:
     environment = engine().environments.get(env_id)
     service = engine().scenarios
     if request.method == "POST":
-        rule = service.add(environment, json_object())
+        rule = service.add(environment, bodies.body(bodies.scenario_rule))
         return jsonify(rule.public()), 201
     if request.method == "DELETE":
         service.clear(environment)
@@ -61,14 +65,17 @@ def scenario(env_id: str, rule_id: str) -> Response | tuple[str, int]:
 
 
 @bp.post("/environments/<env_id>/seed")
+@accepts(POST=bodies.seed_environment)
 def seed_environment(env_id: str) -> tuple[Response, int]:
     environment = engine().environments.get(env_id)
-    return jsonify(engine().seeds.apply(environment, json_object())), 201
+    document = bodies.body(bodies.seed_environment)
+    return jsonify(engine().seeds.apply(environment, document)), 201
 
 
 @bp.post("/seed")
+@accepts(POST=bodies.seed_document)
 def seed_document() -> tuple[Response, int]:
-    return jsonify(engine().seeds.apply_document(json_object())), 201
+    return jsonify(engine().seeds.apply_document(bodies.body(bodies.seed_document))), 201
 
 
 @bp.get("/environments/<env_id>/resources")
@@ -79,7 +86,7 @@ def list_collections(env_id: str) -> Response:
 
 def _account() -> str:
     account = request.args.get("account")
-    if not account:
+    if not account or not account.strip():
         raise BadRequest("Query parameter 'account' is required", parameter="account")
     return account
 
@@ -87,6 +94,10 @@ def _account() -> str:
 @bp.route(
     "/environments/<env_id>/resources/<owner>/<connector>/<collection>",
     methods=["GET", "DELETE"],
+)
+@query(
+    {"name": "account", "required": True, "schema": {"type": "string", "pattern": NON_BLANK}},
+    {"name": "parent", "required": False, "schema": {"type": "string"}},
 )
 def resource_items(
     env_id: str, owner: str, connector: str, collection: str
