@@ -58,10 +58,10 @@ if TYPE_CHECKING:
     from interactor_mock.core.oauth import Credential
     from interactor_mock.core.resources import Resources
 
-__all__ = ["MAX_ITEMS", "Seeder", "load_seed_file"]
+__all__ = ["MAX_ITEMS", "MAX_SEEDED", "Seeder", "load_seed_file"]
 
 #: The most generated items one collection may be seeded with (a guard against typos).
-MAX_ITEMS = 200_000
+MAX_ITEMS = 100_000
 #: The records (in the global scope, by the document's SHA-256) of seed files applied.
 APPLIED_KIND = "seed-applied"
 _ENVIRONMENT_KEYS = {"name", "apiKey", "seed", "anchor", "accounts"}
@@ -100,6 +100,27 @@ def load_seed_file(path: Path | str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidSeed(f"{file}: a seed document must be an object")
     return data
+
+
+#: The most items one seeding (a document, or one environment's seed) may make in all:
+#: each is a store record made while the request waits (Slack's channels take about 55 us
+#: each on 2 cores: 200,000 of them held the server 11 s), so no seed request holds the
+#: server for more than a few seconds.
+MAX_SEEDED = MAX_ITEMS
+
+
+class _Budget:
+    """What is left of :data:`MAX_SEEDED` for one seeding."""
+
+    def __init__(self) -> None:
+        self.left = MAX_SEEDED
+
+    def take(self, count: int, where: str) -> None:
+        if count > self.left:
+            raise InvalidSeed(
+                f"{where}: a seeding makes at most {MAX_SEEDED:,} items in all", at=where
+            )
+        self.left -= count
 
 
 def _at(*parts: object) -> str:
@@ -169,6 +190,7 @@ class Seeder:
                 "environments must be an object keyed by environment id", at="environments"
             )
         report: dict[str, Any] = {}
+        budget = _Budget()
         for env_id, spec in environments.items():
             where = _at("environments", env_id)
             if not isinstance(spec, Mapping):
@@ -177,7 +199,7 @@ class Seeder:
             merged.update(spec)
             environment = self._environment(str(env_id), merged, where)
             data_spec = {k: v for k, v in merged.items() if k not in ("name", "apiKey")}
-            report[environment.id] = self.apply(environment, data_spec, where=where)
+            report[environment.id] = self.apply(environment, data_spec, where=where, budget=budget)
         return {"environments": report}
 
     def apply_file(self, path: Path | str) -> dict[str, Any]:
@@ -217,7 +239,12 @@ class Seeder:
             raise InvalidSeed(f"{where}: {exc.message}", at=where, status=exc.status) from None
 
     def apply(
-        self, environment: Environment, document: Mapping[str, Any], *, where: str = ""
+        self,
+        environment: Environment,
+        document: Mapping[str, Any],
+        *,
+        where: str = "",
+        budget: _Budget | None = None,
     ) -> dict[str, Any]:
         """Seed one environment from ``{"seed", "anchor", "accounts"}``; returns, per
         account and connector, how many items each collection now holds.
@@ -245,10 +272,17 @@ class Seeder:
                 "accounts must be an object keyed by account", at=_at(where, "accounts")
             )
         report: dict[str, Any] = {}
+        budget = budget or _Budget()
         for account, connectors in accounts.items():
             place = _at(where, "accounts", account)
             report[str(account)] = self.seed_account(
-                environment, str(account), connectors, seed=base_seed, anchor=anchor, where=place
+                environment,
+                str(account),
+                connectors,
+                seed=base_seed,
+                anchor=anchor,
+                where=place,
+                budget=budget,
             )
         return {"accounts": report}
 
@@ -271,6 +305,7 @@ class Seeder:
         seed: int,
         anchor: datetime,
         where: str = "",
+        budget: _Budget | None = None,
     ) -> dict[str, Any]:
         """Connect an account and fill its collections (``connectors`` as in a document)."""
         if isinstance(connectors, list):
@@ -310,6 +345,7 @@ class Seeder:
                     seed=seed,
                     anchor=anchor,
                     where=place,
+                    budget=budget,
                 )
         return report
 
@@ -325,6 +361,7 @@ class Seeder:
         seed: int | None = None,
         anchor: datetime | None = None,
         where: str = "",
+        budget: _Budget | None = None,
     ) -> int:
         """Replace one collection by ``spec`` (a count, a list of items, or an object);
         returns how many items it holds (summed over parents)."""
@@ -348,6 +385,7 @@ class Seeder:
                 total += self.seed_collection(
                     environment, connector, collection, account, sub,
                     owner=owner, seed=seed, anchor=anchor, where=_at(place, "parents", parent),
+                    budget=budget,
                 )  # fmt: skip
             return total
         scalar = not isinstance(spec, (list, Mapping))
@@ -372,6 +410,7 @@ class Seeder:
             data_seed = seed_for(base, account, described.key, parent or described.parent_default)
         elif not isinstance(data_seed, int) or isinstance(data_seed, bool):
             raise InvalidSeed(f"{place}.seed must be an integer", at=_at(place, "seed"))
+        (budget or _Budget()).take(count + len(items), place)
         target = resources.collection(environment, described, account, parent)
         target.seed(count=count, seed=data_seed, anchor=anchor or self.clock(), items=items)
         return count + len(items)

@@ -416,3 +416,33 @@ def test_the_handle_seeds_and_reads_resources(tmp_path):
         path.write_text(json.dumps({"accounts": {"bob": {"slack": {"users": 2}}}}))
         m.seed(file=path)
         assert len(m.resources("slack", "users", account="bob")) == 2
+
+
+def test_one_seeding_makes_at_most_max_seeded_items_in_all(client, dev, monkeypatch):
+    from interactor_mock.core import seed as seeding
+
+    monkeypatch.setattr(seeding, "MAX_SEEDED", 10)
+    taken = client.post(
+        f"/_mock/environments/{dev.id}/seed",
+        json={"accounts": {"a": {"gmail": {"messages": 6}}, "b": {"gmail": {"messages": 4}}}},
+    )
+    assert taken.status_code == 201, taken.json
+    refused = client.post(
+        "/_mock/seed",
+        json={
+            "environments": {
+                dev.id: {"accounts": {"a": {"gmail": {"messages": 6}}}},
+                "testing": {
+                    "accounts": {"b": {"gmail": {"drafts": {"count": 3, "items": [{}, {}]}}}}
+                },
+            }
+        },
+    )
+    assert (refused.status_code, refused.json) == (
+        400,
+        {
+            "error": "environments.testing.accounts.b.gmail.drafts: a seeding makes at most 10 "
+            "items in all",
+            "at": "environments.testing.accounts.b.gmail.drafts",
+        },
+    )
