@@ -480,7 +480,7 @@ def durability(enough: int) -> list[str]:
                 )
     return [
         f"Four writers create Gmail drafts through `interactor-mock serve` until {enough:,} "
-        "are acknowledged (each writer stops after that many sends); then the whole "
+        "are acknowledged (each writer sends at most 120); then the whole "
         "server, parent and workers, gets SIGKILL while writes are in flight; a new `serve` "
         "over the same store lists and reads back every draft. A write is acknowledged "
         "when its 2xx arrived; a write in flight at the kill may or may not be there.",

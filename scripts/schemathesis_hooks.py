@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import urllib.error
 import urllib.request
 
 import schemathesis
