@@ -9,10 +9,32 @@ from interactor_mock.store import decode
 from interactor_mock.store import encode
 
 
-def test_values_are_compact_ascii_json():
-    assert encode({"a": [1, 2.5, None, True], "b": "é\ud800"}) == (
-        '{"a":[1,2.5,null,true],"b":"\\u00e9\\ud800"}'
-    )
+def test_values_are_compact_json_in_utf_8():
+    assert encode({"a": [1, 2.5, None, True], "b": "é"}) == '{"a":[1,2.5,null,true],"b":"é"}'
+
+
+def test_a_lone_surrogate_is_written_escaped_in_ascii_and_reads_back():
+    # orjson refuses it: the standard library writes it, and decode reads either's text
+    text = encode({"a": [1, 2.5, None, True], "b": "é\ud800"})
+    assert text == '{"a":[1,2.5,null,true],"b":"\\u00e9\\ud800"}'
+    assert decode(text) == {"a": [1, 2.5, None, True], "b": "é\ud800"}
+
+
+def test_text_the_standard_library_wrote_reads_back():
+    assert decode('{"b":"\\u00e9","n":[1e2, -0.0]}') == {"b": "é", "n": [100.0, -0.0]}
+
+
+@pytest.mark.parametrize(
+    ("value", "where"),
+    [
+        ({"x": float("nan")}, "at /x is the float nan"),  # orjson would write null
+        ({"x": [float("inf")]}, "at /x/0 is the float inf"),
+        ({"when": __import__("datetime").date(2026, 1, 2)}, "at /when is of type datetime.date"),
+    ],
+)
+def test_what_orjson_would_quietly_change_is_refused(value, where):
+    with pytest.raises(UnstorableValue, match=where):
+        encode(value)
 
 
 def test_decoding_gives_back_an_equal_value():
