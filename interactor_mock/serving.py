@@ -227,8 +227,10 @@ def serve_workers(
         port=port,
         interface=Interfaces.WSGI,
         workers=args.workers,
-        # Two threads per worker: one runs Python while the other waits on the store (SQLite
-        # and Redis release the GIL); measured 1.4x one thread's rate on SQLite, 4 no better.
+        # Two threads per worker, so that a call a scenario delays never stalls the worker's
+        # other calls (tests/serve/test_latency_and_batches.py). Measured on a quiet machine,
+        # one thread serves SQLite about 1.4x faster (no thread then waits for the GIL after
+        # its SQL), 4 threads no faster than 2: the price of not stalling.
         blocking_threads=2,
         factory=True,
         log_enabled=False,
