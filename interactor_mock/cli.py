@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=60.0,
         metavar="SECONDS",
-        help="close a connection idle or stalled this long (default 60)",
+        help="close a connection idle or stalled this long, on either server (default 60)",
     )
     serve.add_argument(
         "--quiet", action="store_true", help="no access log (errors are still logged)"

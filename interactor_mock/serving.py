@@ -202,6 +202,7 @@ def serve_workers(
     ``ready`` once the port answers (so that a script reading it may call at once)."""
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
 
     def announce() -> None:
         while True:
@@ -234,6 +235,8 @@ def serve_workers(
         blocking_threads=2,
         factory=True,
         log_enabled=False,
+        # --idle-timeout: a connection that sends no (next) request head in time is closed
+        http1_settings=HTTP1Settings(header_read_timeout=int(args.idle_timeout * 1000)),
     )
     server.serve()
 

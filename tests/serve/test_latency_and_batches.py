@@ -69,3 +69,20 @@ def test_a_delayed_call_holds_neither_the_worker_nor_the_store(tmp_path):
         assert sorted(e["action"] for e in journal) == ["email.draft.create", "email.draft.list"]
     finally:
         assert served.stop() == 0
+
+
+def test_granian_workers_close_a_connection_that_sends_nothing_after_the_idle_timeout(tmp_path):
+    import socket
+    from urllib.parse import urlsplit
+
+    served = start_serve("--state", str(tmp_path / "s.sqlite3"), "--idle-timeout", "1")
+    try:
+        where = urlsplit(served.origin)
+        with socket.create_connection((where.hostname, where.port), timeout=20) as idle:
+            idle.sendall(b"GET /_mock/health HTTP/1.1\r\n")  # a head that never ends
+            received = b""
+            while chunk := idle.recv(1024):  # until the server closes (granian's own: 30 s)
+                received += chunk
+        assert received == b"" or received.startswith(b"HTTP/1.1 408")
+    finally:
+        assert served.stop() == 0
