@@ -9,6 +9,7 @@ import importlib
 import json
 
 import pytest
+import requests
 
 import bench.__main__ as bench_main
 from bench import inprocess_calls
@@ -33,10 +34,26 @@ def test_a_tiny_in_process_figure_is_measured_against_its_baseline():
     assert figure.name in bench_main.table([figure])
 
 
-def test_quick_mode_writes_every_figure_of_the_groups_it_ran(tmp_path, capsys):
+def test_quick_mode_writes_every_figure_of_the_groups_it_ran(tmp_path, capsys, monkeypatch):
+    # What the bench's calls to the mock were answered: a figure of a mock that answers
+    # nothing real would measure nothing.
+    answered = []
+    post = requests.Session.post
+
+    def spy(session, url, *args, **kwargs):
+        response = post(session, url, *args, **kwargs)
+        if url.endswith("/action/email.draft.create/execute"):
+            answered.append((kwargs["json"]["subject"], response.status_code, response.json()))
+        return response
+
+    monkeypatch.setattr(requests.Session, "post", spy)
     out = tmp_path / "results.json"
     status = bench_main.main(["--quick", "--only", "in-process", "--json", str(out)])
     assert status == 0
+    assert len(answered) >= 3 * 20  # the quick execute figure: 3 rounds of 20 calls, at least
+    for subject, code, body in answered:
+        assert code == 200, body
+        assert body["output"]["message"]["message_info"]["subject"] == subject
     result = json.loads(out.read_text())
     assert result["mode"] == "quick"
     assert {f["group"] for f in result["figures"]} == {"in-process"}

@@ -203,6 +203,7 @@ def test_journal_shows_a_new_call_without_a_reload(browser, live, engine, dev):
         json={},
     )
     assert response.status_code == 200
+    assert response.json()["output"]["drafts"] == []
     WebDriverWait(browser, 30).until(
         lambda driver: driver.find_element(By.ID, "journal-count").text == "1"
     )

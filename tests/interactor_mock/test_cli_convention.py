@@ -221,8 +221,11 @@ def test_the_exit_code_table_is_in_every_help_and_in_the_docs():
 
 
 def test_verify_all_creates_then_reads_then_updates_then_deletes(real_api, journal, capsys):
-    main(verify_args(real_api, "--all", "--yes"))
-    capsys.readouterr()
+    assert main(verify_args(real_api, "--all", "--yes")) == 1
+    out = capsys.readouterr().out
+    # The drifted stand-in's four drifts; the messages its fixed answers name do not exist,
+    # so what acts on them is not checked (documented "Requested entity was not found.")
+    assert "\nsummary: 6 ok, 4 drift, 11 not checked, 0 skipped\n" in out
     assert journal() == [
         "email.draft.create",
         "email.draft.create.forward",

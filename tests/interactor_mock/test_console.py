@@ -395,6 +395,11 @@ def test_copy_as_curl_is_the_exact_command_with_the_key(client, engine, dev):
     engine.grant(dev, "gmail", "alice")
     form = {"env": "development", "account": "alice", "f:/to": "b@x.io", "f:/subject": "it's"}
     html = post(client, TESTER, form, path_for_token=TESTER).get_data(as_text=True)
+    # The form left out the required body: the answer shown is the mock's 400 naming it.
+    assert text_of(html, "result-status") == "400"
+    assert json.loads(text_of(html, "result-json"))["error"] == (
+        "Invalid input: /body: 'body' is a required property"
+    )
     command = text_of(html, "curl-command")
     assert shlex.split(command) == [
         "curl",
@@ -438,6 +443,12 @@ def test_nested_fields_and_numbers_are_sent_as_json_of_the_right_types(client, e
     path = "/tester/interactor/googlecalendar-v1/calendar.events.insert"
     html = post(client, path, form, path_for_token=path).get_data(as_text=True)
     assert text_of(html, "result-status") == "200"
+    event = json.loads(text_of(html, "result-json"))["output"]["body"]
+    assert (event["start"], event["attendees"], event["guestsCanModify"]) == (
+        {"dateTime": "2026-12-01T10:00:00Z"},
+        [{"email": "bob@example.com"}],
+        True,
+    )
     [entry] = engine.journal.entries(dev.id)
     assert entry.input == {
         "calendarId": "primary",
@@ -617,11 +628,13 @@ def test_journal_refuses_a_malformed_status_filter(client):
 def test_hostile_names_are_escaped_on_every_page(client, engine, dev, headers):
     engine.environments.create(HOSTILE)
     engine.grant(dev, "gmail", HOSTILE)
-    client.post(
-        f"/api/v1/connector/gmail/action/email.draft.list/execute?account={HOSTILE}",
+    listed = client.post(
+        "/api/v1/connector/gmail/action/email.draft.list/execute",
+        query_string={"account": HOSTILE},  # encoded: its "&" is part of the name
         json={},
         headers=headers,
     )
+    assert listed.get_json()["output"]["drafts"] == []
     escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;"
     for path in ("/", TESTER, "/journal", "/tester"):
         html = page(client, path)

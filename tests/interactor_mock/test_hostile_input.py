@@ -106,9 +106,15 @@ def test_the_control_api_parses_strictly(client, raw):
     assert response.json["error"].startswith("Request body must be valid JSON: ")
 
 
-def test_a_huge_integer_page_size_is_served(client, headers, granted):
+def test_a_huge_integer_page_size_is_served(client, engine, dev, headers, granted):
+    # Served as the largest page email.list allows (maxPageSize 500 in its contract).
+    engine.seeds.apply(dev, {"accounts": {granted: {"gmail": {"messages": 501}}}})
     response = client.post(GMAIL.format("email.list"), json={"maxResults": 10**30}, headers=headers)
     assert response.status_code == 200
+    output = response.get_json()["output"]
+    assert len(output["messages"]) == 500
+    assert len({m["id"] for m in output["messages"]}) == 500
+    assert output["nextPageToken"]
 
 
 # --- linear text processing ----------------------------------------------------------------

@@ -379,6 +379,10 @@ def test_record_command_proxies_records_and_stops_on_ctrl_c(real_api, tmp_path):
             timeout=10,
         )
         assert answer.status_code == 200
+        # relayed as the real API answered: the first batch of two, its nextPageToken missing
+        relayed = answer.json()["output"]
+        assert len(relayed["messages"]) == 2
+        assert "nextPageToken" not in relayed
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=20)
     finally:

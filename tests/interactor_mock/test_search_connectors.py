@@ -57,7 +57,7 @@ def mailbox(engine, dev):
 
 
 def ids(output, field="messages"):
-    return sorted(item["id"] for item in output.get(field, []))
+    return sorted(item["id"] for item in output[field])
 
 
 @pytest.mark.parametrize(

@@ -94,16 +94,17 @@ def test_concurrent_requests_are_all_answered(engine):
         engine.grant(environment, "gmail", "alice")
         url = f"{server.base_url}/connector/gmail/action/email.list/execute?account=alice"
 
-        def call(_: int) -> int:
+        def call(_: int) -> tuple[int, object]:
             with requests.Session() as session:
                 response = session.post(
                     url, json={}, headers={"x-api-key": environment.api_key}, timeout=10
                 )
-                return response.status_code
+                return response.status_code, response.json()
 
         with ThreadPoolExecutor(max_workers=8) as pool:
-            statuses = list(pool.map(call, range(40)))
-    assert statuses == [200] * 40
+            answers = list(pool.map(call, range(40)))
+    empty = {"output": {"messages": [], "nextPageToken": None, "resultSizeEstimate": 0}}
+    assert answers == [(200, empty)] * 40
     assert len(engine.journal.entries(environment.id)) == 40
 
 

@@ -105,8 +105,8 @@ def test_verify_writes_junit_xml_for_ci(real_api, tmp_path, capsys):
 
 
 def test_only_safe_actions_are_called_by_default(real_api, journal, capsys):
-    main(verify_args(real_api))
-    capsys.readouterr()
+    assert main(verify_args(real_api)) == EXIT_DRIFT
+    assert "\nsummary: 2 ok, 4 drift, 0 not checked, 15 skipped\n" in capsys.readouterr().out
     registry = default_registry()
     called = journal()
     assert called
@@ -139,14 +139,19 @@ def test_all_asks_and_a_no_calls_nothing(real_api, journal, capsys):
 
 def test_all_with_a_yes_calls_the_actions_that_write_too(real_api, journal, capsys):
     args = build_parser().parse_args(verify_args(real_api, "--all"))
-    run_command(args, ask=lambda prompt: "yes", interactive=True)
+    assert run_command(args, ask=lambda prompt: "yes", interactive=True) == EXIT_DRIFT
     assert "email.send" in journal()
-    assert "  skip " not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "  skip " not in out
+    assert "\n  ok    interactor/gmail email.send                   200  request valid" in out
+    assert "\nsummary: 6 ok, 4 drift, 11 not checked, 0 skipped\n" in out
 
 
 def test_yes_skips_the_question(real_api, journal, capsys):
-    main(verify_args(real_api, "--all", "--yes"))
-    capsys.readouterr()
+    assert main(verify_args(real_api, "--all", "--yes")) == EXIT_DRIFT
+    captured = capsys.readouterr()
+    assert "WRITE" not in captured.err
+    assert "\nsummary: 6 ok, 4 drift, 11 not checked, 0 skipped\n" in captured.out
     assert "email.draft.create" in journal()
 
 
@@ -203,10 +208,13 @@ def test_an_unreachable_api_could_not_be_checked(capsys):
 
 def test_the_api_key_is_never_printed_or_written(real_api, tmp_path, capsys):
     report = tmp_path / "r.json"
-    main(verify_args(real_api, "--report", str(report)))
+    assert main(verify_args(real_api, "--report", str(report))) == EXIT_DRIFT
     captured = capsys.readouterr()
     assert real_api.api_key not in captured.out + captured.err
     assert real_api.api_key not in report.read_text(encoding="utf-8")
+    # the report holds the checks made with that key (none refused)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["summary"] == {"ok": 2, "drift": 4, "error": 0, "skipped": 15}
 
 
 def test_usage_errors_exit_2(monkeypatch, capsys):

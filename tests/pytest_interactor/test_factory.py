@@ -133,20 +133,37 @@ def test_the_run_seed_applies_to_the_factorys_environments(project):
     project.makepyfile(
         """
         import pytest
-        from conftest import listed
+        import requests
 
         outputs = []
 
+        def attachment(interactor):
+            # No example matches this input: the answer is generated, from the seed.
+            answer = requests.post(
+                f"{interactor.base_url}/connector/gmail/action/email.attachment.get/execute",
+                params={"account": "alice"},
+                headers=interactor.headers,
+                json={"message_id": "m1", "attachment_id": "a1"},
+                timeout=10,
+            )
+            output = answer.json()["output"]
+            assert output["attachmentId"] == "a1"  # echoed from the input
+            return output
+
         def test_factory(interactor_factory):
             with interactor_factory(accounts={"gmail": ["alice"]}) as interactor:
-                outputs.append(listed(interactor, "alice").json())
+                outputs.append(attachment(interactor))
 
         @pytest.mark.interactor(accounts={"gmail": ["alice"]}, seed=77)
         def test_marker(interactor):
-            assert listed(interactor, "alice").json() == outputs[0]
+            assert attachment(interactor) == outputs[0]
+
+        @pytest.mark.interactor(accounts={"gmail": ["alice"]}, seed=78)
+        def test_another_seed(interactor):
+            assert attachment(interactor)["data"] != outputs[0]["data"]
         """
     )
-    run(project, "--interactor-seed=77").assert_outcomes(passed=2)
+    run(project, "--interactor-seed=77").assert_outcomes(passed=3)
 
 
 def test_an_error_inside_the_mock_raises_at_the_end_of_the_block(project):

@@ -186,8 +186,10 @@ def test_a_failing_assert_called_explains_every_near_miss(project, mode):
 
         def test_wrong_account(interactor):
             interactor.grant("gmail", "bob")
-            execute(interactor, "bob")
-            execute(interactor, "bob", action="email.list", payload={})
+            created = execute(interactor, "bob").json()["output"]
+            assert created["message"]["message_info"]["subject"] == "Lunch?"
+            listed = execute(interactor, "bob", action="email.list", payload={})
+            assert listed.json()["output"]["messages"] == []  # a draft is not a message
             interactor.assert_called(
                 "gmail", "email.draft.create", account="alice", input={"subject": "Hi"}
             )
@@ -339,7 +341,9 @@ def test_inprocess_mode_opens_no_socket(project):
 
         def test_offline(interactor):
             interactor.grant("gmail", "alice")
-            assert execute(interactor, "alice").status_code == 200
+            answer = execute(interactor, "alice")
+            assert answer.status_code == 200
+            assert answer.json()["output"]["message"]["message_info"]["to"] == ["bob@example.com"]
             interactor.assert_called("gmail", "email.draft.create", account="alice", times=1)
         """
     )

@@ -135,7 +135,9 @@ def test_the_marker_base_url_is_intercepted_in_inprocess_mode(project):
         )
         def test_staging(interactor):
             assert interactor.base_url == "https://staging.example/api/v1"
-            assert execute(interactor, "a").status_code == 200
+            answer = execute(interactor, "a")
+            assert answer.status_code == 200
+            assert answer.json()["output"]["attachmentId"] == "a1"
         """
     )
     run(project).assert_outcomes(passed=1)

@@ -19,6 +19,7 @@ CHECK_BASE_URL = """
             timeout=10,
         )
         assert response.status_code == 200
+        assert response.json()["output"]["messages"] == []
         interactor.assert_called("gmail", "email.list", account="alice", times=1)
         if {expected!r} != "https://console.interactor.com/api/v1":
             with pytest.raises(requests.ConnectionError):
