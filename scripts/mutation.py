@@ -69,7 +69,7 @@ TARGETS: dict[str, Target] = {
     ),
     "scrub": Target(
         ("interactor_mock/tooling/scrub.py",),
-        (f"{T}test_scrub.py", f"{T}test_recorder.py"),
+        (f"{T}test_scrub.py", f"{T}test_scrub_table.py", f"{T}test_recorder.py"),
         (f"{T}test_recorder.py::test_record_command_proxies_records_and_stops_on_ctrl_c",),
     ),
     "execute": Target(

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
+import time
+from datetime import datetime
+from datetime import timezone
 
 import pytest
 
@@ -15,6 +19,7 @@ from interactor_mock.tooling.scrub import Scrubber
 from interactor_mock.tooling.scrub import ScrubError
 from interactor_mock.tooling.scrub import ScrubLeak
 from interactor_mock.tooling.scrub import ScrubRules
+from interactor_mock.tooling.scrub import today
 
 API_KEY = "interactor_AbCd1234_ZyXw9876ZyXw9876ZyXw9876ZyXw9876"
 
@@ -582,3 +587,253 @@ def test_rules_without_literals_or_a_place_are_fine_and_named_by_default():
     with pytest.raises(ScrubError) as raised:
         ScrubRules.default().extended([])
     assert str(raised.value) == "<rules>: rules must be a JSON object"
+
+
+# --- shapes, order and consistency of what is replaced --------------------------------------
+
+
+def test_an_id_keeps_its_character_classes_position_by_position():
+    def classes(text):
+        return [
+            "digit" if c.isdigit() else "lower" if c.islower() else "upper" if c.isupper() else c
+            for c in text
+        ]
+
+    originals = {
+        "id": "9ZyX8w7V6u",  # no prefix: every character renumbered in its class
+        "fileId": "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms",  # a Drive file id
+    }
+    out = Scrubber().scrub(originals)
+    for key, original in originals.items():
+        assert classes(out[key]) == classes(original), key
+        assert out[key] != original
+    # Upper-case letters of an id that is not hex are any letters, not only A-F.
+    assert out == {"id": "1MpC4v1H1l", "fileId": "6MlaPFu3PWM2tMZrXqBnBWwicTQwchfsy11GtsO2lmkm"}
+
+
+def test_a_draft_id_keeps_its_letter_and_a_hex_id_has_no_prefix():
+    out = Scrubber().scrub({"draftId": "r8274619335", "messageId": "r1234567890"})
+    assert out == {"draftId": "r9314610149", "messageId": "r9579023134"}
+    # All of a hexadecimal id is its number: its first letter is renumbered too, so two ids
+    # that differ only there get the same first stand-in.
+    for original in ("a1b2c3d4e5f60718", "b1b2c3d4e5f60718"):
+        assert Scrubber().scrub({"threadId": original}) == {"threadId": "f9b1e6f0b4d22185"}
+
+
+def test_ids_whose_stand_ins_would_collide_get_distinct_ones():
+    # A shape with only ten stand-ins (one digit varies): the second id's first stand-in is
+    # the first id's, so it takes the next free one.
+    out = Scrubber().scrub({"id": ["=======-0", "=======-3", "=======-5"]})
+    assert out == {"id": ["=======-1", "=======-9", "=======-7"]}
+
+
+def test_an_address_under_an_id_key_is_scrubbed_as_an_address():
+    # Calendar ids are addresses: the address rule applies, not the id reshaping.
+    out = Scrubber().scrub({"id": "ann@corp.io", "calendarId": "ann@corp.io"})
+    assert out == {"id": "user1@example.com", "calendarId": "user1@example.com"}
+
+
+def test_list_items_are_scrubbed_by_their_key():
+    out = Scrubber().scrub({"refresh_token": ["1//0abcdefghij"], "id": ["18c2f0a1b2c3d4e5"]})
+    assert out == {"refresh_token": ["scrubbed-secret-1"], "id": ["19b1e6f0b4d2c1c5"]}
+
+
+def test_an_empty_secret_stays_empty():
+    assert Scrubber().scrub({"access_token": "", "refresh_token": "opaque"}) == {
+        "access_token": "",
+        "refresh_token": "scrubbed-secret-1",
+    }
+
+
+def test_scrubbing_a_scrubbed_value_changes_nothing():
+    scrubber = Scrubber(accounts=["alice"])
+    value = {
+        "id": "18c2f0a1b2c3d4e5",
+        "internalDate": "1741083072000",
+        "created": "2025-03-04T10:11:12Z",
+        "from": "Ann Lee <ann.lee@corp.io>",
+        "snippet": "alice met ann.lee@corp.io on 2025-03-04 10:11:12",
+        "access_token": "ya29.a0AfH6SMBabcdefghij",
+    }
+    once = scrubber.scrub(value)
+    assert scrubber.scrub(once) == once
+    assert Scrubber().scrub(once)["snippet"] == once["snippet"]
+
+
+def test_a_secret_found_by_its_key_is_replaced_in_free_text_too():
+    out = Scrubber().scrub({"refresh_token": "opaqueTOKEN123", "note": "token opaqueTOKEN123 used"})
+    assert out == {"refresh_token": "scrubbed-secret-1", "note": "token scrubbed-secret-1 used"}
+
+
+def test_each_added_secret_gets_its_own_placeholder():
+    scrubber = Scrubber()
+    scrubber.add_secret("first-secret-1")
+    scrubber.add_secret("second-secret-2")
+    assert scrubber.scrub_text("first-secret-1, second-secret-2") == (
+        "scrubbed-secret-1, scrubbed-secret-2"
+    )
+    assert scrubber.leaks(["second-secret-2"]) == ["a learned secret value is present"]
+
+
+def test_a_longer_local_part_wins_over_a_shorter_one_it_starts_with():
+    scrubber = Scrubber()
+    scrubber.scrub({"a": "anna@x.io", "b": "anna.lee@x.io"})
+    assert scrubber.scrub_text("anna.lee wrote to anna") == "user2 wrote to user1"
+
+
+def test_a_word_learned_after_an_earlier_scrub_is_replaced_from_then_on():
+    scrubber = Scrubber(secrets=["topsecretvalue"])
+    assert scrubber.scrub_text("nothing yet") == "nothing yet"
+    scrubber.scrub({"to": "anna.lee@x.io"})
+    assert scrubber.scrub_text("anna.lee wrote") == "user1 wrote"
+
+
+def test_a_quoted_display_name_teaches_each_of_its_words():
+    out = Scrubber().scrub({"displayName": '"Ann Lee"', "note": "Ann wrote to Lee"})
+    assert out == {"displayName": "Person 1", "note": "Person 1 wrote to Person 1"}
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+def test_an_account_that_is_an_address_becomes_its_account_placeholder():
+    scrubber = Scrubber(accounts=["alice.smith@corp.io", "bob.jones@corp.io"])
+    out = scrubber.scrub(
+        {
+            "to": ["alice.smith@corp.io", "bob.jones@corp.io"],
+            "note": "alice.smith wrote; bob.jones replied",
+            "folder": "alice.smith-2025",
+        }
+    )
+    assert out == {
+        "to": ["account-1", "account-2"],
+        "note": "account-1 wrote; account-2 replied",
+        "folder": "account-1-2025",
+    }
+    assert scrubber.leaks(out) == []
+
+
+def test_an_account_inside_dotted_or_hyphenated_words_is_replaced_too():
+    scrubber = Scrubber(accounts=["alice"])
+    out = scrubber.scrub({"a": "alice-team", "b": "ops.alice", "c": "malice"})
+    assert out == {"a": "account-1-team", "b": "ops.account-1", "c": "malice"}
+    assert scrubber.leaks(out) == []
+
+
+def test_an_accounts_local_part_is_learned_from_four_characters():
+    scrubber = Scrubber(accounts=["bo@corp.io", "anna@corp.io"])
+    assert scrubber.scrub_text("bo and anna wrote") == "bo and account-2 wrote"
+
+
+# --- user rules -------------------------------------------------------------------------------
+
+
+def test_a_user_pattern_replaces_only_its_group():
+    rules = ScrubRules.default().extended(
+        {"patterns": [{"name": "ticket", "kind": "secret", "regex": "ticket=(\\w+)", "group": 1}]}
+    )
+    assert Scrubber(rules).scrub_text("see ticket=abc123 now") == "see ticket=scrubbed-secret-1 now"
+
+
+def test_a_user_key_rule_that_does_not_apply_leaves_the_default_rules_for_its_key():
+    rules = ScrubRules.default().extended(
+        {"keys": [{"name": "pin", "match": "^code$", "kind": "secret", "when": "^\\d+$"}]}
+    )
+    assert Scrubber(rules).scrub({"code": "abc", "x": {"code": "123"}}) == {
+        "code": "scrubbed-secret-1",  # the default secret-field rule
+        "x": {"code": "scrubbed-secret-2"},  # the user's rule
+    }
+
+
+def test_a_date_a_user_rule_cannot_parse_keeps_its_shape():
+    rules = ScrubRules.default().extended(
+        {"keys": [{"name": "date-header", "match": "^Date$", "kind": "date-time"}]}
+    )
+    original = "Tue, 4 Mar 25 10:11:12 GMT"  # a two-digit year: no format of the scrubber
+    out = Scrubber(rules).scrub({"Date": original})["Date"]
+    assert out != original
+    assert [c.isdigit() for c in out] == [c.isdigit() for c in original]
+    assert [c.isalpha() for c in out] == [c.isalpha() for c in original]
+
+
+def test_impossible_dates_are_renumbered_not_shifted():
+    out = Scrubber().scrub({"date": "2025-02-30", "created": "2025-02-30T10:00:00Z"})
+    assert out == {"date": "1931-61-14", "created": "1931-61-14V22:85:02G"}
+
+
+def test_a_user_pattern_of_another_kind_does_not_hide_secret_patterns_from_the_leak_check():
+    rules = ScrubRules.default().extended(
+        {"patterns": [{"name": "staff-id", "kind": "name", "regex": "STAFF-[A-Z]{3}"}]}
+    )
+    assert Scrubber(rules).leaks({"a": API_KEY}) == ["pattern 'interactor-api-key' matches"]
+
+
+# --- dates move by whole days, in UTC ---------------------------------------------------------
+
+
+def test_rfc_2822_and_iso_dates_of_one_day_move_together():
+    out = Scrubber().scrub_text(
+        "Tue, 04 Mar 2025 10:11:12 +0000 then 2025-03-04T10:11:12Z"
+        " and Thu, 04 Dec 2025 10:00:00 +0000"
+    )
+    assert out == (
+        "Thu, 01 Jan 2026 10:11:12 +0000 then 2026-01-01T10:11:12Z"
+        " and Sat, 03 Oct 2026 10:00:00 +0000"
+    )
+
+
+@pytest.fixture(params=["UTC-14", "UTC+12"])  # POSIX: UTC+14 (Kiribati) and UTC-12
+def far_from_utc(request):
+    """The machine's local time zone far from UTC (at any moment, one of the two is on
+    another date than UTC)."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    yield request.param
+    if saved is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+def test_an_epoch_is_shifted_by_its_utc_day_whatever_the_local_zone(far_from_utc):
+    # 1741083072000 is 2025-03-04T10:11:12Z: another local date in both zones.
+    assert Scrubber().scrub({"internalDate": "1741083072000"}) == {"internalDate": "1767262272000"}
+
+
+def test_today_is_the_utc_date_whatever_the_local_zone(far_from_utc):
+    assert today() == datetime.now(timezone.utc).date()
+
+
+# --- what the leak check says -----------------------------------------------------------------
+
+
+def test_the_leak_check_names_the_kind_of_what_it_found():
+    rules = ScrubRules.default().extended({"literals": ["Acme Rockets"]})
+    scrubber = Scrubber(rules, secrets=["topsecretvalue"], accounts=["moakley"])
+    assert scrubber.leaks({"a": "moakley"}) == ["a learned account value is present"]
+    assert scrubber.leaks({"a": "Acme Rockets"}) == ["a learned literal value is present"]
+    assert scrubber.leaks({"a": ["x", "topsecretvalue"]}) == ["a learned secret value is present"]
+    # keys are checked as well as values
+    assert scrubber.leaks({"topsecretvalue": 1}) == ["a learned secret value is present"]
+    scrubber.scrub({"to": "ann.lee@corp.io"})
+    assert scrubber.leaks({"a": "ann.lee@corp.io"}) == [
+        "a learned email value is present",
+        "a learned secret value is present",  # its local part, a learned word
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Authorization: Bearer ya29.a0AfH6SMBabcdefghij.",
+        "Bearer ya29.a0AfH6SMBabcdefghij==v2",  # a padded token and text after it
+        "https://x/cb?code=4/abcdefghijklmnopqrstuvwxyz)",
+        "password=hunter2222 and secret: s3cr3tvalue",
+        f"key {API_KEY}xyz",
+    ],
+)
+def test_what_the_scrubber_writes_passes_its_own_leak_check(text):
+    scrubber = Scrubber()
+    assert scrubber.leaks(scrubber.scrub_text(text)) == []
