@@ -51,6 +51,9 @@ class Target:
     #: Tests left out: those that run the code in a subprocess (a mutant is not there, and
     #: under load they time out, which stops mutmut's first run).
     deselect: tuple[str, ...] = ()
+    #: Process-wide caches (``module:attribute``) emptied before every test, so that mutmut
+    #: sees every test that reaches a cached function (see ``scripts/mutation_fresh.py``).
+    fresh: tuple[str, ...] = ()
 
 
 #: The security- and state-critical modules, each with the tests that exercise it.
@@ -71,6 +74,7 @@ TARGETS: dict[str, Target] = {
         ("interactor_mock/tooling/scrub.py",),
         (f"{T}test_scrub.py", f"{T}test_scrub_table.py", f"{T}test_recorder.py"),
         (f"{T}test_recorder.py::test_record_command_proxies_records_and_stops_on_ctrl_c",),
+        fresh=("interactor_mock.tooling.scrub:_default_rules",),
     ),
     "execute": Target(
         ("interactor_mock/core/execute.py",),
@@ -78,7 +82,22 @@ TARGETS: dict[str, Target] = {
     ),
     "resources": Target(
         ("interactor_mock/core/resources/*",),
-        (f"{T}test_resources.py", f"{T}test_seed.py", f"{T}test_drive.py", f"{T}test_slack.py"),
+        tuple(
+            f"{T}test_{name}.py"
+            for name in (
+                "resources",
+                "resource_declarations",
+                "seed",
+                "drive",
+                "slack",
+                "behaviours_gmail",
+                "behaviours_calendar",
+                "bounded_resources",
+                "search_connectors",
+                "api",
+            )
+        ),
+        fresh=("interactor_mock.core.resources.catalog:_CATALOGS",),
     ),
 }
 
@@ -88,7 +107,7 @@ source_paths = ["interactor_mock"]
 only_mutate = {only}
 also_copy = ["contracts", "pytest_interactor", "bench", "scripts"]
 pytest_add_cli_args_test_selection = {tests}
-pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"{deselect}]
+pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", "scripts.mutation_fresh", "-q"{deselect}]
 """
 
 
@@ -183,6 +202,7 @@ def run_target(name: str, *, time_limit: float, max_children: int) -> Result:
         process = subprocess.Popen(
             [str(mutmut), "run", "--max-children", str(max_children)],
             cwd=work,
+            env={**os.environ, "MUTATION_FRESH_CACHES": ",".join(target.fresh)},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped whole, by its id
