@@ -107,7 +107,8 @@ source_paths = ["interactor_mock"]
 only_mutate = {only}
 also_copy = ["contracts", "pytest_interactor", "bench", "scripts"]
 pytest_add_cli_args_test_selection = {tests}
-pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", "scripts.mutation_fresh", "-q"{deselect}]
+pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", "scripts.mutation_fresh",
+  "-q"{deselect}]
 """
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterator
 
 import pytest
 
@@ -31,8 +30,7 @@ def _caches() -> list[object]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches() -> Iterator[None]:
+def _fresh_caches() -> None:
     for cache in _caches():
         clear = getattr(cache, "cache_clear", None) or cache.clear  # type: ignore[attr-defined]
         clear()
-    yield
