@@ -99,6 +99,16 @@ TARGETS: dict[str, Target] = {
         ),
         fresh=("interactor_mock.core.resources.catalog:_CATALOGS",),
     ),
+    **{
+        f"store-{name}": Target(
+            (f"interactor_mock/store/{name}.py",),
+            tuple(
+                f"tests/store/test_{test}.py"
+                for test in ("conformance", "batches", "codec", "formats", "domain_on_json")
+            ),
+        )
+        for name in ("memory", "codec", "sqlite", "redis")
+    },
 }
 
 MUTMUT_SECTION = """

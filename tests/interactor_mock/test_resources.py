@@ -13,9 +13,19 @@ from interactor_mock.contracts import ContractRegistry
 from interactor_mock.contracts import default_registry
 from interactor_mock.core.resources import PROVIDER_ERROR_TITLE
 from interactor_mock.core.resources import ResourceCatalog
+from interactor_mock.core.resources import copy_json
 from interactor_mock.core.resources import decode_token
 from interactor_mock.core.resources import encode_token
+from interactor_mock.core.resources import get_path
+from interactor_mock.core.resources import is_provider_shaped
+from interactor_mock.core.resources import project
+from interactor_mock.core.resources import provider_error_output
+from interactor_mock.core.resources import set_path
 from interactor_mock.core.resources import success_schema
+from interactor_mock.core.resources.paths import deep_merge
+from interactor_mock.core.resources.paths import delete_path
+from interactor_mock.core.resources.schema import allows_null
+from interactor_mock.core.resources.schema import schema_at
 from interactor_mock.errors import ContractError
 
 DRAFT = {"to": ["bob@example.com"], "subject": "Lunch?", "body": "Noon?"}
@@ -380,8 +390,6 @@ def test_concurrent_creates_all_land(live, engine, dev):
 def test_copy_json_copies_json_deeply_and_other_values_by_deepcopy():
     import datetime
 
-    from interactor_mock.core.resources import copy_json
-
     moment = datetime.datetime(2024, 1, 1)
     value = {"a": [1, {"b": "c"}], "t": (1, [2]), "when": moment, "n": None}
     copied = copy_json(value)
@@ -412,3 +420,129 @@ def test_a_listed_item_is_a_copy_of_the_stored_one(run):
     listed = ok(run("gmail", "email.draft.list"))["drafts"]
     assert listed[0]["id"] == draft["id"]
     assert ok(run("gmail", "email.draft.get", {"draft_id": draft["id"]})) == draft
+
+
+# --- the helpers behaviours use: paths, schemas, provider errors, tokens ----------------------
+
+
+def test_page_tokens_are_url_safe_without_padding_and_round_trip_at_any_length():
+    for number in (1, 10, 100, 1000, 10**9, 10**12):
+        token = encode_token(number)
+        assert "=" not in token
+        assert decode_token(token) == number
+    assert encode_token(1) == "cDE6MQ"  # base64 of "p1:1", its padding cut
+    assert decode_token(encode_token(5, "o1:"), "o1:") == 5
+
+
+def test_provider_errors_are_googles_error_bodies():
+    assert provider_error_output(404, "Not Found") == {
+        "status_code": 404,
+        "body": {"error": {"code": 404, "message": "Not Found", "status": "NOT_FOUND"}},
+    }
+    assert provider_error_output(400, "Bad", reason="invalid") == {
+        "status_code": 400,
+        "body": {
+            "error": {
+                "code": 400,
+                "message": "Bad",
+                "status": "INVALID_ARGUMENT",
+                "errors": [{"domain": "global", "reason": "invalid", "message": "Bad"}],
+            }
+        },
+    }
+    quiet = provider_error_output(418, "Teapot", reason="teapot", errors=False)
+    assert quiet == {
+        "status_code": 418,
+        "body": {"error": {"code": 418, "message": "Teapot", "status": "UNKNOWN"}},
+    }
+
+
+def test_the_success_schema_drops_provider_error_branches_at_any_depth():
+    error = {"title": PROVIDER_ERROR_TITLE, "type": "object"}
+    page = {"type": "object", "properties": {"id": {"type": "string"}}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "body": {"anyOf": [page, error]},
+            "list": {"type": "array", "items": {"oneOf": [page, error]}},
+            "map": {"type": "object", "additionalProperties": {"anyOf": [page, error]}},
+            "either": {"anyOf": [page, {"type": "string"}, error]},
+            "titled": {"title": "kept", "anyOf": [{"title": "inner"}, error]},
+        },
+    }
+    assert success_schema(schema) == {
+        "type": "object",
+        "properties": {
+            "body": page,  # the one branch left is inlined
+            "list": {"type": "array", "items": page},
+            "map": {"type": "object", "additionalProperties": page},
+            "either": {"anyOf": [page, {"type": "string"}]},
+            # inlining would overwrite the schema's own title: the branch stays a branch
+            "titled": {"title": "kept", "anyOf": [{"title": "inner"}]},
+        },
+    }
+
+
+def test_sub_schemas_are_found_through_properties_and_branches():
+    leaf = {"type": "string"}
+    schema = {
+        "properties": {
+            "body": {
+                "anyOf": [
+                    {"properties": {"other": leaf}},
+                    {"oneOf": [{"properties": {"items": {"type": "array", "items": leaf}}}]},
+                ]
+            }
+        }
+    }
+    assert schema_at(schema, "") == schema
+    assert schema_at(schema, "body.other") == leaf
+    assert schema_at(schema, "body.items") == {"type": "array", "items": leaf}
+    assert schema_at(schema, "body.nothing") is None
+    assert schema_at(schema, "body.other.deeper") is None
+    assert schema_at(None, "body") is None
+
+
+def test_which_schemas_allow_null_and_which_outputs_are_provider_shaped():
+    assert allows_null(None)  # no schema says otherwise
+    assert allows_null({"type": "null"})
+    assert allows_null({"type": ["string", "null"]})
+    assert not allows_null({"type": "string"})
+    assert not allows_null({"type": ["string"]})
+    assert not allows_null({})
+    assert is_provider_shaped({"properties": {"status_code": {}, "body": {}, "x": {}}})
+    assert not is_provider_shaped({"properties": {"body": {}}})
+    assert not is_provider_shaped({"type": "object"})
+
+
+def test_dotted_paths_get_set_delete_project_and_merge():
+    item = {"id": "1", "message": {"id": "m", "payload": {"size": 3}}, "labels": ["A"]}
+    assert get_path(item, "message.payload.size") == 3
+    assert get_path(item, "message.nothing") is None
+    assert get_path(item, "") is item
+    assert set_path("not an object", "a.b", 1) == {"a": {"b": 1}}
+    assert set_path({"a": 5}, "a.b", 1) == {"a": {"b": 1}}
+    assert set_path(item, "", "whole") == "whole"
+    assert project(item, ("id", "message.id", "absent")) == {"id": "1", "message": {"id": "m"}}
+    whole = project(item, None)
+    assert whole == item
+    whole["message"]["id"] = "changed"
+    assert item["message"]["id"] == "m"  # a copy
+    copied = copy_json(item)
+    copied["labels"].append("B")
+    copied["message"]["payload"]["size"] = 4
+    assert item == {"id": "1", "message": {"id": "m", "payload": {"size": 3}}, "labels": ["A"]}
+    gone = copy_json(item)
+    delete_path(gone, "message.payload.size")
+    delete_path(gone, "message.absent.deeper")
+    delete_path(gone, "")
+    assert gone == {"id": "1", "message": {"id": "m", "payload": {}}, "labels": ["A"]}
+    delete_path(gone, "labels")
+    assert gone == {"id": "1", "message": {"id": "m", "payload": {}}}
+    merged = deep_merge(item, {"message": {"payload": {"mime": "text"}}, "labels": ["B"]})
+    assert merged == {
+        "id": "1",
+        "message": {"id": "m", "payload": {"size": 3, "mime": "text"}},
+        "labels": ["B"],  # lists are replaced
+    }
+    assert deep_merge({"a": 1}, {"a": {"b": 2}}) == {"a": {"b": 2}}
