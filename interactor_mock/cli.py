@@ -248,7 +248,7 @@ def serve(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr, flush=True)
     if not on_werkzeug:
         # granian forks its workers, and a process that forks must hold no thread that may
-        # hold a lock (the SQLite store's checkpoint thread): the workers open their own.
+        # hold a lock, nor an open SQLite connection (SQLite's rule): the workers open their own.
         close = getattr(engine.store, "close", None)
         if close is not None:
             close()

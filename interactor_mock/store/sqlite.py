@@ -220,7 +220,7 @@ class SqliteStore:
                 new = not self._is_ours(db)
             db.execute("PRAGMA journal_mode = WAL")  # only ever on our file, or an empty one
             db.execute(f"PRAGMA synchronous = {'FULL' if self.fsync else 'NORMAL'}")
-            db.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpoint thread's job
+            db.execute("PRAGMA wal_autocheckpoint = 0")  # _Checkpointer's job, off the lock
             db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
             if new:
                 self._create(db)
