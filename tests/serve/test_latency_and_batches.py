@@ -24,7 +24,7 @@ def test_a_delayed_call_holds_neither_the_worker_nor_the_store(tmp_path):
         ).raise_for_status()
         rule = requests.post(
             f"{control}/scenarios",
-            json={"kind": "latency", "action": "email.draft.list", "latency": 6000},
+            json={"kind": "latency", "action": "email.draft.list", "latency": 12000},
             timeout=10,
         )
         rule.raise_for_status()
