@@ -44,13 +44,14 @@ NOT_OBJECT = "Request body must be a JSON object"
 
 
 def parse_body(raw: bytes) -> dict[str, Any]:
-    """The JSON object in a request body; an empty body is an empty object.
+    """The JSON object in a request body; an empty body is an empty object (a body of white
+    space only is not JSON, and is refused like any other).
 
     Raises:
         BadRequest: not strict JSON (see :func:`~interactor_mock.core.jsontext.loads`), or
             JSON that is not an object.
     """
-    if not raw.strip():
+    if not raw:
         return {}
     payload = loads(raw)
     if not isinstance(payload, dict):

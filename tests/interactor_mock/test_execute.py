@@ -31,9 +31,14 @@ def run(engine, dev):
 # --- the body ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", [b"", b"  \n", b"{}"])
+@pytest.mark.parametrize("raw", [b"", b"{}", b" {} \n"])
 def test_an_empty_body_is_an_empty_object(raw):
     assert parse_body(raw) == {}
+
+
+def test_a_body_of_white_space_only_is_not_json():
+    with pytest.raises(BadRequest, match="Request body must be valid JSON"):
+        parse_body(b"  \n")
 
 
 def test_a_json_object_body_is_parsed():

@@ -320,3 +320,41 @@ def test_an_empty_thread_id_on_send_is_refused_by_the_contract_not_a_violation(
     )
     assert response.status_code == 400
     assert response.json["error"] == "Invalid input: /threadId: '' should be non-empty"
+
+
+# --- found by schemathesis in CI (a body of white space, a rule expiring in 10**30 s) -------
+
+
+@pytest.mark.parametrize("raw", [b"\r", b"  ", b"\n\t"])
+def test_a_body_of_white_space_only_is_not_json_and_is_refused(client, headers, granted, raw):
+    response = post_raw(client, headers, CALENDAR.format("calendar.calendarList.watch"), raw)
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("Request body must be valid JSON: ")
+
+
+def test_an_empty_body_is_still_an_empty_object(client, headers, granted):
+    response = post_raw(client, headers, CALENDAR.format("calendar.calendarList.watch"), b"")
+    assert response.status_code == 200
+    assert response.get_json()["output"]["status_code"] == 200
+
+
+@pytest.mark.parametrize("expires_in", [10**30, 315_360_001])
+def test_a_rule_expiring_beyond_ten_years_is_refused_naming_the_field(client, dev, expires_in):
+    response = client.post(
+        f"/_mock/environments/{dev.id}/scenarios",
+        json={"kind": "error", "status": 500, "expiresIn": expires_in},
+    )
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": "Field 'expiresIn' must be <= 315360000",
+        "field": "expiresIn",
+    }
+    assert client.get(f"/_mock/environments/{dev.id}/scenarios").get_json()["scenarios"] == []
+
+
+def test_a_rule_expiring_in_ten_years_is_kept(client, dev):
+    response = client.post(
+        f"/_mock/environments/{dev.id}/scenarios",
+        json={"kind": "error", "status": 500, "expiresIn": 315_360_000},
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)

@@ -48,6 +48,8 @@ REAUTHORIZE = (
 )
 
 
+#: The longest ``expiresIn`` of a rule (ten years, in seconds).
+MAX_EXPIRES_IN = 10 * 365 * 24 * 3600
 KINDS = ("error", "rate_limit", "latency", "credential_expired", "provider_error")
 
 
@@ -450,8 +452,12 @@ def parse_rule(
     expires_at = None
     expires_in = data.get("expiresIn")
     if expires_in is not None:
-        if not _is_number(expires_in) or expires_in <= 0:
-            raise InvalidScenario("expiresIn must be a number of seconds > 0", field="expiresIn")
+        if not _is_number(expires_in) or not 0 < expires_in <= MAX_EXPIRES_IN:
+            raise InvalidScenario(
+                f"expiresIn must be a number of seconds > 0 and at most {MAX_EXPIRES_IN} "
+                "(ten years)",
+                field="expiresIn",
+            )
         expires_at = now + timedelta(seconds=float(expires_in))
     elif data.get("expiresAt") is not None:
         text = _str_field(data, "expiresAt") or ""

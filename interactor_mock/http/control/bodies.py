@@ -30,6 +30,7 @@ from interactor_mock.core.engine import Engine
 from interactor_mock.core.resources import is_provider_shaped
 from interactor_mock.core.scenarios.rules import DISTRIBUTIONS
 from interactor_mock.core.scenarios.rules import KINDS
+from interactor_mock.core.scenarios.rules import MAX_EXPIRES_IN
 from interactor_mock.core.seed import MAX_ITEMS
 from interactor_mock.errors import BadRequest
 from interactor_mock.errors import InvalidSeed
@@ -186,7 +187,9 @@ def scenario_rule(mock: Engine) -> Schema:
         "account": optional_text,
         "times": _nullable({"type": "integer", "minimum": 1}),
         "after": _nullable({"type": "integer", "minimum": 0}),
-        "expiresIn": _nullable({"type": "number", "exclusiveMinimum": 0}),
+        "expiresIn": _nullable(
+            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_EXPIRES_IN}
+        ),
         "expiresAt": _nullable(_TIME),
         "status": _nullable({"type": "integer", "minimum": 400, "maximum": 599}),
         "error": _nullable({"type": "string"}),
