@@ -44,7 +44,27 @@ TAG = {
     },
     "required": ["name"],
 }
+CARD = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "body": {"type": "string"},
+    },
+    "required": ["id", "body"],
+}
+SETTING = {
+    "type": "object",
+    "properties": {"key": {"type": "string"}, "value": {"type": "string"}},
+    "required": ["key", "value"],
+}
+LINE = {
+    "type": "object",
+    "properties": {"id": {"type": "string"}, "line": {"type": "string"}},
+    "required": ["line"],
+}
 NOT_FOUND = {"status": 404, "error": "No note {id}", "when": "the id names no note"}
+NOTHING_TO_DELETE = {"status": 404, "error": "Nothing to delete: {id}", "when": "no such note"}
 ARCHIVE = {"folder": "archive"}  # note.list's example input
 URGENT = {"name": "urgent"}  # tag.create's example input
 
@@ -198,7 +218,7 @@ def notes_contract():
                     "operation": "delete",
                     "idInput": "note_id",
                     "successOutput": {"deleted": "{id}"},
-                    "notFound": NOT_FOUND,
+                    "notFound": NOTHING_TO_DELETE,
                 },
             ),
             # tags: every default (id field "id", hex ids, oldest first, 100 a page, inputs
@@ -243,6 +263,84 @@ def notes_contract():
                 [variable("name", required=True)],
                 {"type": "object"},
                 {"collection": "blobs", "operation": "create"},
+            ),
+            # cards: a create answers the id only, a get the whole card
+            "card.create": action(
+                [variable("title", required=True)],
+                {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+                {"collection": "cards", "operation": "create"},
+            ),
+            "card.get": action(
+                [variable("id", required=True)],
+                CARD,
+                {"collection": "cards", "operation": "get", "idInput": "id"},
+            ),
+            # settings: changed and listed, never created or read one by one
+            "setting.update": action(
+                [variable("key", required=True), variable("value")],
+                {"type": "object", "properties": {"setting": SETTING}, "required": ["setting"]},
+                {
+                    "collection": "settings",
+                    "operation": "update",
+                    "idInput": "key",
+                    "itemField": "setting",
+                    "idField": "key",
+                },
+            ),
+            "setting.list": action(
+                [],
+                {
+                    "type": "object",
+                    "properties": {
+                        "settings": {
+                            "type": "array",
+                            "items": {"type": "object", "properties": {"key": {"type": "string"}}},
+                        }
+                    },
+                },
+                {"collection": "settings", "operation": "list", "itemsField": "settings"},
+            ),
+            # logs: only listed; trash: only deleted
+            "log.list": action(
+                [],
+                {
+                    "type": "object",
+                    "properties": {"lines": {"type": "array", "items": LINE}},
+                    "required": ["lines"],
+                },
+                {"collection": "logs", "operation": "list", "itemsField": "lines"},
+            ),
+            "trash.delete": action(
+                [variable("id", required=True)],
+                {"type": "string"},
+                {
+                    "collection": "trash",
+                    "operation": "delete",
+                    "idInput": "id",
+                    "successOutput": "ok",
+                },
+            ),
+            # pages: a -v1-shaped collection whose actions declare their own not-found outputs
+            "page.delete": action(
+                [variable("pageId", required=True)],
+                provider({"type": ["object", "null"]}),
+                {
+                    "collection": "pages",
+                    "operation": "delete",
+                    "idInput": "pageId",
+                    "notFoundOutput": {"status_code": 410, "body": None},
+                },
+            ),
+            "page.get": action(
+                [variable("pageId", required=True)],
+                provider({"type": ["object", "null"]}),
+                {
+                    "collection": "pages",
+                    "operation": "get",
+                    "idInput": "pageId",
+                    "itemField": "body",
+                    "notFoundOutput": {"status_code": 404, "body": {"missing": "{id}"}},
+                },
             ),
             # docs: a -v1-shaped connector's answers, with no declared not-found output
             "doc.create": action(
@@ -341,8 +439,13 @@ def test_update_sets_the_mapped_inputs_and_keeps_the_rest(call):
 
 
 def test_an_unknown_id_gets_the_declared_error_naming_it(call):
-    for name, extra in (("note.get", {}), ("note.update", {"title": "x"}), ("note.delete", {})):
+    for name, extra in (("note.get", {}), ("note.update", {"title": "x"})):
         assert call(name, {"note_id": "n-404", **extra}) == (404, {"error": "No note n-404"})
+    # each action's own declaration
+    assert call("note.delete", {"note_id": "n-404"}) == (
+        404,
+        {"error": "Nothing to delete: n-404"},
+    )
     assert call("note.get", {"note_id": ""}) == (404, {"error": "No note "})
 
 
@@ -352,7 +455,7 @@ def test_delete_answers_the_declared_output_and_the_note_is_gone(call):
     assert call("note.get", {"note_id": note["id"]}) == (404, {"error": f"No note {note['id']}"})
     assert call("note.delete", {"note_id": note["id"]}) == (
         404,
-        {"error": f"No note {note['id']}"},
+        {"error": f"Nothing to delete: {note['id']}"},
     )
 
 
@@ -465,6 +568,13 @@ def test_a_provider_shaped_collection_answers_a_404_inside_the_output(call):
 # --- ids in each provider's style -------------------------------------------------------------
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+#: Snapshots: the seeded notes of seed 21, the bodies of a second and third create (seed 5).
+SEEDED_NOTE_IDS = [
+    "cde33314-e9d2-7a66-5aa0-472cb0afaca0",
+    "c40758cd-e7ea-7ca5-c8cd-0ae7bdd78bde",
+    "f89f4858-f71f-c61f-c659-07d7ac78b97a",
+]
+LATER_BODIES = ["Hold capital forget skill fly.", "Hold capital forget skill fly."]
 STYLES = ("draft", "base32hex", "drive", "ts", "uuid", "hex")
 
 
@@ -677,7 +787,8 @@ def test_reading_an_unknown_id_without_an_action_fails_as_the_collection_declare
     notes = resources.collection(environment, resources.spec("notes", "notes", "acme"), "alice")
     with pytest.raises(ResourceNotFound) as missing:
         resources.lookup(notes, "n-1")
-    assert (missing.value.status, missing.value.message) == (404, "No note n-1")
+    # without an action: the collection's first declaration (its actions in name order)
+    assert (missing.value.status, missing.value.message) == (404, "Nothing to delete: n-1")
     docs = resources.collection(environment, resources.spec("notes", "docs", "acme"), "alice")
     with pytest.raises(ProviderAnswer) as answered:
         resources.lookup(docs, "d-1")
@@ -779,3 +890,94 @@ def test_an_empty_id_input_is_ignored_and_any_other_value_is_set(call):
 def test_an_item_schema_without_fields_stores_the_generated_item(call):
     blob = ok(call("blob.create", {"name": "b"}))
     assert re.fullmatch(r"[0-9a-f]{16}", blob["id"])
+
+
+def test_each_provider_shaped_action_answers_its_own_not_found_output(call):
+    assert ok(call("page.get", {"pageId": "p-9"})) == {
+        "status_code": 404,
+        "body": {"missing": "p-9"},
+    }
+    assert ok(call("page.delete", {"pageId": "p-9"})) == {"status_code": 410, "body": None}
+
+
+def test_seeded_items_follow_the_richest_schema_of_their_collection(call):
+    # cards: from the get's schema (the create answers the id only)
+    engine = call.engine
+    environment = engine.default_environment
+    engine.seeds.seed_collection(environment, "notes", "cards", "alice", 2, owner="acme")
+    [card] = [ok(call("card.get", {"id": key}))["body"] for key, _ in seeded(engine, "cards")][:1]
+    assert isinstance(card, str)
+    # settings: from the update's (the list shows the key only)
+    engine.seeds.seed_collection(environment, "notes", "settings", "alice", 2, owner="acme")
+    key = ok(call("setting.list"))["settings"][0]["key"]
+    changed = ok(call("setting.update", {"key": key}))["setting"]
+    assert changed["key"] == key
+    assert isinstance(changed["value"], str)
+    # logs: from the list's items; trash: no schema at all
+    engine.seeds.seed_collection(environment, "notes", "logs", "alice", 3, owner="acme")
+    lines = ok(call("log.list"))["lines"]
+    assert len(lines) == 3
+    assert all(isinstance(line["line"], str) for line in lines)
+    engine.seeds.seed_collection(environment, "notes", "trash", "alice", 1, owner="acme")
+    [(gone, _)] = seeded(engine, "trash")
+    assert ok(call("trash.delete", {"id": gone})) == "ok"
+    assert seeded(engine, "trash") == []
+
+
+def seeded(engine, collection):
+    resources = engine.resources
+    spec = resources.spec("notes", collection, "acme")
+    return resources.collection(engine.default_environment, spec, "alice").entries()
+
+
+def test_seeded_items_are_generated_per_seed_collection_and_index(call):
+    engine = call.engine
+
+    def bodies(seed, connector="notes", owner="acme"):
+        environment = engine.environments.create(f"{owner}/{connector} {seed}")
+        engine.seeds.seed_collection(
+            environment, connector, "notes", "alice", 3, owner=owner, seed=seed
+        )
+        listed = ok(
+            call("note.list", {}, environment=environment, connector=f"{owner}/{connector}")
+        )["notes"]
+        return [
+            ok(
+                call(
+                    "note.get",
+                    {"note_id": n["id"]},
+                    environment=environment,
+                    connector=f"{owner}/{connector}",
+                )
+            )["note"]
+            for n in listed
+        ]
+
+    first = bodies(21)
+    assert [n["id"] for n in first] == SEEDED_NOTE_IDS
+    assert len({n["body"] for n in first}) > 1  # each index its own item
+    assert bodies(21) == first
+    assert [n["body"] for n in bodies(22)] != [n["body"] for n in first]
+    assert [n["body"] for n in bodies(21, "jottings")] != [n["body"] for n in first]
+
+
+def test_later_creates_of_the_same_input_get_other_generated_data_from_the_seed(contracts):
+    engine = Engine(MockConfig(contracts_dir=contracts), clock=lambda: NOW)
+    client = create_app(engine=engine).test_client()
+
+    def bodies(seed):
+        environment = engine.environments.create(f"seed {seed}", seed=seed)
+        engine.grant(environment, "notes", "alice", owner="acme")
+        return [
+            client.post(
+                "/api/v1/connector/acme/notes/action/note.create/execute?account=alice",
+                json={"title": "Plan"},
+                headers={"x-api-key": environment.api_key},
+            ).get_json()["output"]["note"]["body"]
+            for _ in range(3)
+        ]
+
+    five = bodies(5)
+    assert five[1] != five[0]
+    assert five[1:] == LATER_BODIES
+    assert bodies(6)[1:] != five[1:]

@@ -63,43 +63,76 @@ def gmail_with(change):
 
 
 @pytest.mark.parametrize(
-    ("change", "pointer"),
+    ("change", "pointer", "message"),
     [
         (
             lambda a: a["email.get"]["resource"].update(idInput="messageId"),
             "/actions/email.get/resource/idInput",
+            "'messageId' is not an input of email.get",
         ),
         (
             lambda a: a["email.get"]["resource"].pop("idInput"),
             "/actions/email.get/resource/idInput",
+            "a get operation needs idInput",
+        ),
+        (
+            lambda a: a["email.draft.update"]["resource"].pop("idInput"),
+            "/actions/email.draft.update/resource/idInput",
+            "a update operation needs idInput",
+        ),
+        (
+            lambda a: a["email.delete"]["resource"].pop("idInput"),
+            "/actions/email.delete/resource/idInput",
+            "a delete operation needs idInput",
+        ),
+        (
+            lambda a: a["email.list"]["resource"].update(parentInput="folder"),
+            "/actions/email.list/resource/parentInput",
+            "'folder' is not an input of email.list",
         ),
         (
             lambda a: a["email.list"]["resource"].pop("itemsField"),
             "/actions/email.list/resource/itemsField",
+            "a list operation needs itemsField",
         ),
         (
             lambda a: a["email.list"]["resource"].update(itemsField="nextPageToken"),
             "/actions/email.list/resource/itemsField",
+            "'nextPageToken' is not an array of the output",
         ),
         (
             lambda a: a["email.list"]["resource"].update(order="oldest"),
             "/actions/email.send/resource/order",
+            "collection 'messages' has order 'oldest' in another action",
         ),
         (
             lambda a: a["email.send"]["resource"].update(inputFields={"too": "x"}),
             "/actions/email.send/resource/inputFields/too",
+            "'too' is not an input of email.send",
         ),
         (
             lambda a: a["email.get"]["resource"].update(itemField="nothing"),
             "/actions/email.get/resource/itemField",
+            "'nothing' is not a field of the output",
+        ),
+        (
+            lambda a: a["email.send"]["resource"].update(itemField="nothing"),
+            "/actions/email.send/resource/itemField",
+            "'nothing' is not a field of the output",
+        ),
+        (
+            lambda a: a["email.draft.update"]["resource"].update(itemField="nothing"),
+            "/actions/email.draft.update/resource/itemField",
+            "'nothing' is not a field of the output",
         ),
     ],
 )
-def test_a_bad_declaration_fails_at_load_naming_file_and_pointer(change, pointer):
+def test_a_bad_declaration_fails_at_load_naming_file_and_pointer(change, pointer, message):
     with pytest.raises(ContractError) as raised:
         ResourceCatalog(gmail_with(change))
     assert raised.value.path == "interactor/gmail.json"
     assert raised.value.pointer == pointer
+    assert message in str(raised.value)
 
 
 def test_provider_error_branches_are_never_generated():
