@@ -115,7 +115,7 @@ MUTMUT_SECTION = """
 [tool.mutmut]
 source_paths = ["interactor_mock"]
 only_mutate = {only}
-also_copy = ["contracts", "pytest_interactor", "bench", "scripts"]
+also_copy = ["contracts", "pytest_interactor", "bench", "scripts", "docs"]
 pytest_add_cli_args_test_selection = {tests}
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", "scripts.mutation_fresh",
   "-q"{deselect}]
