@@ -21,6 +21,7 @@ is for reading, a survivor is a question for the next test.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -37,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "mutation-report.md"
+#: The equivalent mutants, each with its argument (read at each run, so it can be edited).
+EQUIVALENT_FILE = Path(__file__).with_name("mutation_equivalent.py")
 T = "tests/interactor_mock/"
 #: The report's hand-written section, kept from run to run.
 NOTES = "Equivalent mutants"
@@ -55,6 +58,18 @@ class Target:
     #: sees every test that reaches a cached function (see ``scripts/mutation_fresh.py``).
     fresh: tuple[str, ...] = ()
 
+
+#: The store tests, every store module's (tests/store: the conformance suite and the rest).
+STORE_TESTS = (
+    "conformance",
+    "edges",
+    "sqlite_edges",
+    "redis_edges",
+    "batches",
+    "codec",
+    "formats",
+    "domain_on_json",
+)
 
 #: The security- and state-critical modules, each with the tests that exercise it.
 TARGETS: dict[str, Target] = {
@@ -104,7 +119,14 @@ TARGETS: dict[str, Target] = {
             (f"interactor_mock/store/{name}.py",),
             tuple(
                 f"tests/store/test_{test}.py"
-                for test in ("conformance", "batches", "codec", "formats", "domain_on_json")
+                for test in (
+                    "conformance",
+                    "edges",
+                    "batches",
+                    "codec",
+                    "formats",
+                    "domain_on_json",
+                )
             ),
         )
         for name in ("memory", "codec", "sqlite", "redis")
@@ -127,11 +149,15 @@ class Result:
     name: str
     statuses: dict[str, str] = field(default_factory=dict)
     diffs: dict[str, str] = field(default_factory=dict)
+    #: Survivors that behave as the original, each with the argument (mutation_equivalent.py).
+    equivalent: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     stopped: bool = False
 
     def count(self, *statuses: str) -> int:
-        return sum(1 for s in self.statuses.values() if s in statuses)
+        return sum(
+            1 for m, s in self.statuses.items() if s in statuses and m not in self.equivalent
+        )
 
     @property
     def checked(self) -> int:
@@ -139,32 +165,61 @@ class Result:
 
     @property
     def score(self) -> float:
+        """Killed over checked, the equivalent mutants left out (they cannot be killed)."""
+        killed = self.count("killed", "timeout")
+        judged = self.checked - len(self.equivalent)
+        return 100.0 * killed / judged if judged else 0.0
+
+    @property
+    def raw_score(self) -> float:
+        """Killed over every mutant checked, equivalent ones included."""
         killed = self.count("killed", "timeout")
         return 100.0 * killed / self.checked if self.checked else 0.0
 
     def section(self) -> str:
-        counts = ", ".join(
+        counts = [
             f"{self.count(s)} {s}"
             for s in ("killed", "timeout", "survived", "no tests", "suspicious", "not checked")
             if self.count(s)
-        )
+        ]
+        if self.equivalent:
+            counts.append(f"{len(self.equivalent)} equivalent")
         target = TARGETS[self.name]
         lines = [
             f"## {self.name}",
             "",
             f"- mutated: {', '.join(f'`{p}`' for p in target.paths)}",
             f"- tests: {', '.join(f'`{t.removeprefix(T)}`' for t in target.tests)}",
-            f"- **score {self.score:.1f}%** ({counts}; {self.checked} checked) in "
+            f"- **score {self.score:.1f}%** ({', '.join(counts)}; {self.checked} checked) in "
             f"{self.seconds:.0f} s" + (" (stopped at the time limit)" if self.stopped else ""),
+            f"- with the equivalent mutants counted as survivors: {self.raw_score:.1f}%",
             "",
         ]
-        survivors = [m for m, s in sorted(self.statuses.items()) if s in ("survived", "no tests")]
+        survivors = [
+            m
+            for m, s in sorted(self.statuses.items())
+            if s in ("survived", "no tests") and m not in self.equivalent
+        ]
         if survivors:
             lines += [f"<details><summary>{len(survivors)} surviving mutants</summary>", ""]
             for mutant in survivors:
                 lines += [f"`{mutant}` ({self.statuses[mutant]})", "", "```diff"]
                 lines += [self.diffs.get(mutant, "(no diff)").rstrip(), "```", ""]
             lines += ["</details>", ""]
+        if self.equivalent:
+            lines += [
+                f"<details><summary>{len(self.equivalent)} equivalent mutants, each with why"
+                "</summary>",
+                "",
+            ]
+            for mutant, why in sorted(self.equivalent.items()):
+                added = " / ".join(
+                    line[1:].strip()
+                    for line in self.diffs.get(mutant, "").splitlines()
+                    if line.startswith("+")
+                )
+                lines.append(f"- `{mutant.rsplit('.', 1)[-1]}` `{added}`: {why}")
+            lines += ["", "</details>", ""]
         return "\n".join(lines)
 
 
@@ -245,7 +300,23 @@ def run_target(name: str, *, time_limit: float, max_children: int) -> Result:
                     for line in shown.splitlines()
                     if line[:1] in "+-" and line[:3] not in ("+++", "---")
                 )
+                why = equivalent_because(name, mutant, result.diffs[mutant])
+                if why is not None and status == "survived":
+                    result.equivalent[mutant] = why
     return result
+
+
+def equivalent_because(target: str, mutant: str, diff: str) -> str | None:
+    """Why a surviving mutant is equivalent, from ``scripts/mutation_equivalent.py``, or
+    None (a survivor: a missing test)."""
+    spec = importlib.util.spec_from_file_location("mutation_equivalent", EQUIVALENT_FILE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    function = mutant.rsplit("__mutmut_", 1)[0].rsplit(".", 1)[-1]
+    found: str | None = module.why_equivalent(target, function, diff)
+    return found
 
 
 def _toml_list(items: tuple[str, ...]) -> str:
@@ -276,18 +347,25 @@ def write_report(report: Path, results: list[Result]) -> None:
             else f"Each section is from its module's latest run (report assembled {stamp})."
         ),
         "",
-        "| module | score | killed | survived | checked |",
-        "| --- | --- | --- | --- | --- |",
+        "The score leaves out the equivalent mutants (listed, each with its argument, in "
+        "`scripts/mutation_equivalent.py` and under each module); a survivor not listed "
+        "there is a missing test.",
+        "",
+        "| module | score | killed | survived | equivalent | checked | seconds |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name in TARGETS:
         if name in scores:
             r = scores[name]
             lines.append(
                 f"| {name} | {r.score:.1f}% | {r.count('killed', 'timeout')} | "
-                f"{r.count('survived', 'no tests')} | {r.checked} |"
+                f"{r.count('survived', 'no tests')} | {len(r.equivalent)} | {r.checked} | "
+                f"{r.seconds:.0f} |"
             )
         elif name in sections:  # from an earlier run: its figures as that run wrote them
-            found = re.search(r"\*\*score ([\d.]+)%\*\* \((.*); (\d+) checked\)", sections[name])
+            found = re.search(
+                r"\*\*score ([\d.]+)%\*\* \((.*); (\d+) checked\) in (\d+) s", sections[name]
+            )
             if found:
                 counts = {
                     status: int(number)
@@ -295,7 +373,10 @@ def write_report(report: Path, results: list[Result]) -> None:
                 }
                 killed = counts.get("killed", 0) + counts.get("timeout", 0)
                 survived = counts.get("survived", 0) + counts.get("no tests", 0)
-                lines.append(f"| {name} | {found[1]}% | {killed} | {survived} | {found[3]} |")
+                lines.append(
+                    f"| {name} | {found[1]}% | {killed} | {survived} | "
+                    f"{counts.get('equivalent', 0)} | {found[3]} | {found[4]} |"
+                )
     lines.append("")
     for name in TARGETS:
         if name in sections:

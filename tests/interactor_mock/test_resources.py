@@ -132,7 +132,7 @@ def test_a_bad_declaration_fails_at_load_naming_file_and_pointer(change, pointer
         ResourceCatalog(gmail_with(change))
     assert raised.value.path == "interactor/gmail.json"
     assert raised.value.pointer == pointer
-    assert message in str(raised.value)
+    assert str(raised.value) == f"interactor/gmail.json: at {pointer}: {message}"
 
 
 def test_provider_error_branches_are_never_generated():

@@ -628,8 +628,9 @@ def test_ids_whose_stand_ins_would_collide_get_distinct_ones():
 
 
 def test_an_address_under_an_id_key_is_scrubbed_as_an_address():
-    # Calendar ids are addresses: the address rule applies, not the id reshaping.
-    out = Scrubber().scrub({"id": "ann@corp.io", "calendarId": "ann@corp.io"})
+    # Calendar ids are addresses: the address rule applies, not the id reshaping (with a
+    # digit in it, an address also looks like an id to the id rule).
+    out = Scrubber().scrub({"id": "ann2@corp.io", "calendarId": "ann2@corp.io"})
     assert out == {"id": "user1@example.com", "calendarId": "user1@example.com"}
 
 
@@ -754,6 +755,8 @@ def test_a_date_a_user_rule_cannot_parse_keeps_its_shape():
     assert out != original
     assert [c.isdigit() for c in out] == [c.isdigit() for c in original]
     assert [c.isalpha() for c in out] == [c.isalpha() for c in original]
+    # digits only: a date-time in no format either (not epoch milliseconds: no such rule)
+    assert Scrubber(rules).scrub({"Date": "20250304"}) == {"Date": "19314610"}
 
 
 def test_impossible_dates_are_renumbered_not_shifted():

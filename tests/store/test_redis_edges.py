@@ -1,0 +1,107 @@
+"""The Redis store's edges: prefixes holding glob characters, clients that decode, passwords
+in URLs, its own clients closed, the messages of a prefix it refuses."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from interactor_mock.errors import IncompatibleStore
+from interactor_mock.errors import StoreError
+from tests.redis_server import free_port
+
+redis = pytest.importorskip("redis")
+
+
+@pytest.fixture
+def prefix():
+    return f"test-{uuid.uuid4().hex}"
+
+
+def test_a_prefix_with_glob_characters_is_matched_literally(redis_url, redis_client, prefix):
+    from interactor_mock.store import RedisStore
+
+    # a neighbour the unescaped pattern "<prefix>-[ab]*:*" would match
+    redis_client.set(f"{prefix}-a-team:session", "theirs")
+    with RedisStore(redis_url, prefix=f"{prefix}-[ab]*") as store:
+        store.put("env", "kind", "key", 1)
+        assert store.get("env", "kind", "key") == 1
+    # and a foreign key under exactly that prefix is found
+    redis_client.set(f"{prefix}-?:session", "theirs")
+    with pytest.raises(IncompatibleStore, match="that interactor-mock did not write"):
+        RedisStore(redis_url, prefix=f"{prefix}-?")
+
+
+def test_a_client_that_decodes_its_answers_works_too(redis_url, prefix):
+    from interactor_mock.store import RedisStore
+
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        with RedisStore(client, prefix=prefix) as store:
+            store.put("env", "kind", "key", {"a": 1})
+            store.append("env", "journal", "entry", limit=3)
+            assert store.get("env", "kind", "key") == {"a": 1}
+            assert store.items("env", "kind") == [("key", {"a": 1})]
+            assert store.log("env", "journal") == ["entry"]
+            assert store.scopes() == ["env"]
+        with RedisStore(client, prefix=prefix) as again:  # the format read back as text
+            assert again.get("env", "kind", "key") == {"a": 1}
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    ("credentials", "shown"),
+    [(":only-a-password", ":***"), ("ops:p@ss@word", "ops:***")],
+)
+def test_a_password_is_hidden_whatever_it_holds(credentials, shown):
+    from interactor_mock.store import RedisStore
+
+    port = free_port()
+    with pytest.raises(StoreError) as refused:
+        RedisStore(f"redis://{credentials}@127.0.0.1:{port}/0")
+    message = str(refused.value)
+    assert message.startswith(f"cannot use Redis at redis://{shown}@127.0.0.1:{port}/0: ")
+    assert "ss@" not in message
+    assert "password" not in message
+
+
+def test_a_store_closes_the_clients_it_opened(redis_url, redis_client, prefix):
+    from interactor_mock.store import RedisStore
+
+    before = len(redis_client.client_list())
+    for _ in range(5):
+        with RedisStore(redis_url, prefix=prefix) as store:
+            store.put("env", "kind", "key", 1)
+    assert len(redis_client.client_list()) == before
+
+
+def test_an_empty_prefix_is_refused():
+    from interactor_mock.store import RedisStore
+
+    with pytest.raises(StoreError) as refused:
+        RedisStore("redis://127.0.0.1:1/0", prefix="")
+    assert str(refused.value) == "the Redis key prefix must not be empty"
+
+
+def test_a_store_over_a_given_client_names_it(redis_client, prefix):
+    from interactor_mock.store import RedisStore
+
+    with RedisStore(redis_client, prefix=prefix) as store:
+        assert repr(store) == f"RedisStore({repr(redis_client)!r}, prefix={prefix!r})"
+
+
+def test_a_prefix_whose_meta_is_not_ours_is_refused_saying_what_it_holds(
+    redis_url, redis_client, prefix
+):
+    from interactor_mock.store import RedisStore
+
+    redis_client.set(f"{prefix}:meta", "a string")
+    with pytest.raises(IncompatibleStore) as refused:
+        RedisStore(redis_url, prefix=prefix)
+    assert str(refused.value) == (
+        f"Redis at {redis_url} holds, under {prefix}:, {prefix}:meta = "
+        "{'(a Redis value of type)': 'string'}, not interactor-mock format version 1; use "
+        "the interactor-mock that wrote it, or another prefix or database"
+    )
