@@ -159,7 +159,11 @@ class Collection:
 
     def _change_meta(self, change: Callable[[Meta], Meta]) -> Meta:
         def apply(old: Any) -> dict[str, Any]:
-            return change(Meta.from_json(old)).to_json()
+            data = change(Meta.from_json(old)).to_json()
+            data["account"] = self.account  # for collections_of: the kind does not tell
+            if self.parent:  # them apart when they hold a "|"
+                data["parent"] = self.parent
+            return data
 
         return Meta.from_json(self._store.update(self.environment.id, META_KIND, self.kind, apply))
 

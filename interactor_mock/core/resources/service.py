@@ -127,10 +127,12 @@ class Resources:
     def collections_of(self, environment: Environment) -> list[dict[str, Any]]:
         """Every collection that holds state in an environment (for the control API)."""
         found = []
-        for kind, _ in self.store.items(environment.id, META_KIND):
+        for kind, meta in self.store.items(environment.id, META_KIND):
             if not kind.startswith(KIND_PREFIX):
                 continue
             connector_key, name, account, parent = kind[len(KIND_PREFIX) :].split("|", 3)
+            if isinstance(meta, dict) and "account" in meta:  # the kind is ambiguous when
+                account, parent = meta["account"], meta.get("parent")  # they hold a "|"
             found.append(
                 {
                     "connector": connector_key,
@@ -341,6 +343,15 @@ class Resources:
             call.environment, call.action, call.input, salt=before, canonical=call.canonical
         )
         found = get_path(base, operation.item_field)
+        if not isinstance(found, dict):
+            # The generator may leave out an item the output schema does not require: the
+            # answer (and the stored item) is still a whole item of the output's item schema.
+            schema = schema_at(self.catalog.success_schema(call.action), operation.item_field)
+            found = self.generator.generate(
+                schema or collection.spec.item_schema or {"type": "object"},
+                seed=seed_for(collection.environment.seed, collection.kind, "item", before),
+                echo=call.input,
+            )
         item = found if isinstance(found, dict) else {}
         item = self.overlay(operation, item, call.input)  # generation may echo input objects
         example = call.action.example_for(call.canonical) if before == 0 else None
