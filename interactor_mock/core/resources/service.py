@@ -132,7 +132,7 @@ class Resources:
                 continue
             connector_key, name, account, parent = kind[len(KIND_PREFIX) :].split("|", 3)
             if isinstance(meta, dict) and "account" in meta:  # the kind is ambiguous when
-                account, parent = meta["account"], meta.get("parent")  # they hold a "|"
+                account, parent = meta["account"], meta.get("parent") or ""  # hold a "|"
             found.append(
                 {
                     "connector": connector_key,
