@@ -1186,3 +1186,31 @@ def test_a_collection_stored_before_its_meta_named_its_account_is_still_listed(c
     engine.store.put(environment.id, "resource-meta", tags.kind, meta)
     [listed] = engine.resources.collections_of(environment)
     assert (listed["account"], listed["parent"], listed["items"]) == ("carol", "work", 1)
+
+
+def test_an_insert_counts_as_a_create_unless_told_and_a_replace_of_a_missing_item_never(call):
+    # Coded behaviours insert what a create made (it counts: an example answers only the
+    # first create); replacing an id that is not stored keeps the item, as no create.
+    engine = call.engine
+    tags = engine.resources.collection(engine.default_environment, spec_of(engine, "tags"), "al")
+    tags.insert("t-1", {"id": "t-1", "name": "a"})
+    assert (tags.meta().creates, tags.meta().next_seq) == (1, 1)
+    tags.insert("t-2", {"id": "t-2", "name": "b"}, create=False)
+    tags.replace("t-3", {"id": "t-3", "name": "c"})
+    tags.replace("t-1", {"id": "t-1", "name": "a2"})  # stored: changed in place
+    assert (tags.meta().creates, tags.meta().next_seq) == (1, 3)
+    assert [(k, e.seq, e.item["name"]) for k, e in tags.entries()] == [
+        ("t-1", 0, "a2"),
+        ("t-2", 1, "b"),
+        ("t-3", 2, "c"),
+    ]
+    reserved = tags.reserve()  # what a create takes: the next place, counted
+    assert (reserved.creates, reserved.next_seq, reserved.minted) == (2, 4, 1)
+    tags.insert_reserved("t-4", {"id": "t-4", "name": "d"}, reserved)
+    assert tags.entry("t-4").seq == 3
+    other = engine.resources.collection(engine.default_environment, spec_of(engine, "tags"), "bo")
+    other.insert("t-9", {"id": "t-9", "name": "z"})
+    tags.clear()  # the items and the bookkeeping: a new collection again
+    assert (len(tags), tags.entries(), tags.meta().creates, tags.meta().next_seq) == (0, [], 0, 0)
+    listed = engine.resources.collections_of(engine.default_environment)
+    assert [(c["account"], c["items"]) for c in listed] == [("bo", 1)]
