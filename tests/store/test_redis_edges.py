@@ -108,19 +108,45 @@ def test_a_prefix_whose_meta_is_not_ours_is_refused_saying_what_it_holds(
     )
 
 
+def _commands(client, prefix, calls):
+    """The commands the server runs for ``calls()`` (MONITOR's view): those naming the prefix,
+    and the MULTI and EXEC around them."""
+    with client.monitor() as monitor:
+        calls()
+        client.echo("end of the store's calls")
+        seen = []
+        while not (command := monitor.next_command()["command"]).startswith("ECHO"):
+            seen.append(command)
+    return [command for command in seen if command in ("MULTI", "EXEC") or prefix in command]
+
+
+def test_a_new_stores_format_is_written_in_one_transaction(redis_client, prefix):
+    from interactor_mock.store import RedisStore
+
+    # another process opening meanwhile must never see a format without its version
+    ours = _commands(redis_client, prefix, lambda: RedisStore(redis_client, prefix=prefix).close())
+    meta = f"{prefix}:meta"
+    writes = [command for command in ours if not command.startswith(("TYPE", "HGETALL", "SCAN"))]
+    assert writes == [
+        "MULTI",
+        f"HSETNX {meta} format interactor-mock",
+        f"HSETNX {meta} version 1",
+        "EXEC",
+    ]
+    assert ours[-2:] == [f"TYPE {meta}", f"HGETALL {meta}"]  # then read back
+
+
 def test_take_and_append_are_one_transaction_each(redis_client, prefix):
     from interactor_mock.store import RedisStore
 
     with RedisStore(redis_client, prefix=prefix) as store:
         store.put("env", "kind", "key", 1)
-        with redis_client.monitor() as monitor:  # what the server runs, in order
+
+        def calls():
             assert store.take("env", "kind", "key") == 1
             store.append("env", "log", "entry", limit=2)
-            redis_client.echo("end of the store's calls")
-            seen = []
-            while not (command := monitor.next_command()["command"]).startswith("ECHO"):
-                seen.append(command)
-    ours = [command for command in seen if command in ("MULTI", "EXEC") or prefix in command]
+
+        ours = _commands(redis_client, prefix, calls)
     records, log = f"{prefix}:r:3:env:kind", f"{prefix}:l:3:env:log"
     assert ours == [
         "MULTI",
