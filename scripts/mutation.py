@@ -117,17 +117,7 @@ TARGETS: dict[str, Target] = {
     **{
         f"store-{name}": Target(
             (f"interactor_mock/store/{name}.py",),
-            tuple(
-                f"tests/store/test_{test}.py"
-                for test in (
-                    "conformance",
-                    "edges",
-                    "batches",
-                    "codec",
-                    "formats",
-                    "domain_on_json",
-                )
-            ),
+            tuple(f"tests/store/test_{test}.py" for test in STORE_TESTS),
         )
         for name in ("memory", "codec", "sqlite", "redis")
     },
