@@ -146,6 +146,19 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("resources", "xǁResourcesǁ_create", "salt=before, canonical=None",
      "base_output computes the canonical text of the same input"),
     ("resources", "xǁResourcesǁ_create", "salt=before, )", "as above"),
+    ("resources", "xǁResourcesǁ_create", '{"XXtypeXX": "object"}',
+     "schema_at of a create's item field is never None (the catalog refuses an itemField that "
+     "is not a field of the output), so what follows the first 'or' is never read"),
+    ("resources", "xǁResourcesǁ_create", '{"TYPE": "object"}', "as above"),
+    ("resources", "xǁResourcesǁ_create", '{"type": "XXobjectXX"}', "as above"),
+    ("resources", "xǁResourcesǁ_create", '{"type": "OBJECT"}', "as above"),
+    ("resources", "xǁResourcesǁ_create", "schema or collection.spec.item_schema and", "as above"),
+    ("resources", "x_make_id", "rng.randrange(0, 1000000)",
+     "999999 and 1000000 have the same bit length: randrange draws the same bits for both and "
+     "answers the same, except a draw of exactly 999999 (about one in a million), which the "
+     "original draws again"),
+    ("resources", "xǁResourcesǁcollections_of", "+            break",
+     "every key of the resource-meta kind is a collection's kind (only Collection writes it)"),
     ("resources", "xǁResourcesǁ_create", "if (isinstance(found, dict)) or True",
      "a non-object base item is replaced by a new object either way (overlay, set_path)"),
     ("resources", "xǁResourcesǁ_delete", "call.input, canonical=None",

@@ -247,12 +247,16 @@ def check_redirect_url(url: str | None) -> str | None:
             return url
     try:
         parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.hostname:
+    except ValueError:  # e.g. a bracketed host that is no IP address: not the port's fault
+        parts = None
+    if parts is not None and parts.scheme in ("http", "https") and parts.hostname:
+        try:
             parts.port  # noqa: B018 (urlsplit checks the port when it is read)
-    except ValueError:
-        raise BadRequest(
-            "redirectUrl has an invalid port (a number from 0 to 65535)", parameter="redirectUrl"
-        ) from None
+        except ValueError:
+            raise BadRequest(
+                "redirectUrl has an invalid port (a number from 0 to 65535)",
+                parameter="redirectUrl",
+            ) from None
     raise BadRequest("redirectUrl must be an absolute http or https URL", parameter="redirectUrl")
 
 

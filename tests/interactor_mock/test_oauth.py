@@ -326,3 +326,47 @@ def test_a_redirect_url_refusal_is_exact():
     with pytest.raises(BadRequest) as raised:
         check_redirect_url("ftp://x")
     assert raised.value.message == "redirectUrl must be an absolute http or https URL"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://a.example:99999/cb",
+        "https://a.example:70000",
+        "HTTPS://a.example:65536/x",  # the scheme in any case, as urlsplit reads it
+        "http://127.0.0.1:100000?x=1",
+    ],
+)
+def test_a_redirect_url_with_a_port_past_65535_is_refused_for_its_port(url):
+    with pytest.raises(BadRequest) as raised:
+        check_redirect_url(url)
+    assert raised.value.message == "redirectUrl has an invalid port (a number from 0 to 65535)"
+    assert raised.value.extra == {"parameter": "redirectUrl"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://h.example:99999/",  # a bad port, but not an http URL first
+        "http://:99999/cb",  # no host
+        "http://[abc]/cb",  # a bracketed host that is no IP address: urlsplit refuses it
+        "https://[::1/cb",
+    ],
+)
+def test_a_redirect_url_that_is_no_http_url_is_refused_as_such_whatever_its_port(url):
+    with pytest.raises(BadRequest) as raised:
+        check_redirect_url(url)
+    assert raised.value.message == "redirectUrl must be an absolute http or https URL"
+    assert raised.value.extra == {"parameter": "redirectUrl"}
+
+
+def test_without_the_uri_validator_only_white_space_and_controls_are_refused(monkeypatch):
+    # jsonschema-rs is a dependency; the fallback keeps the module importable without it.
+    from interactor_mock.core import oauth
+
+    assert oauth._is_uri("http://a.example/[x]") is False  # the validator reads RFC 3986
+    monkeypatch.setattr(oauth, "_uri_validator", None)
+    assert oauth._is_uri("http://a.example/[x]") is True
+    for bad in ("http://a.example/a b", "http://a.example/\x01", "http://a.example/\t"):
+        assert oauth._is_uri(bad) is False, bad
+    assert oauth._is_uri("http://a.example/~!") is True

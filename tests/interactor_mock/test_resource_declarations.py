@@ -434,7 +434,18 @@ def call(contracts, clock):
         )
         return response.status_code, response.get_json()
 
+    def as_bob(action, payload=None, *, environment=None):
+        environment = environment or default
+        engine.grant(environment, "notes", "bob", owner="acme")
+        response = client.post(
+            f"/api/v1/connector/acme/notes/action/{action}/execute?account=bob",
+            json=payload or {},
+            headers={"x-api-key": environment.api_key},
+        )
+        return response.status_code, response.get_json()
+
     execute.engine = engine
+    execute.bob = as_bob
     return execute
 
 
@@ -1168,9 +1179,10 @@ def test_an_account_with_a_bar_is_listed_as_itself(call):
     nested = engine.resources.collection(environment, spec_of(engine, "tags"), "bob", "a|b")
     nested.insert("t-2", {"id": "t-2", "name": "y"})
     listed = engine.resources.collections_of(environment)
-    assert [(c["account"], c["parent"], c["items"]) for c in listed] == [
-        ("alice|ops", None, 1),
-        ("bob", "a|b", 1),
+    fields = ("connector", "collection", "account", "parent", "items")
+    assert [tuple(c[f] for f in fields) for c in listed] == [
+        ("acme/notes", "tags", "alice|ops", None, 1),
+        ("acme/notes", "tags", "bob", "a|b", 1),
     ]
 
 
@@ -1214,3 +1226,249 @@ def test_an_insert_counts_as_a_create_unless_told_and_a_replace_of_a_missing_ite
     assert (len(tags), tags.entries(), tags.meta().creates, tags.meta().next_seq) == (0, [], 0, 0)
     listed = engine.resources.collections_of(engine.default_environment)
     assert [(c["account"], c["items"]) for c in listed] == [("bo", 1)]
+
+
+def engine_of(tmp_path, change, *, seed=4):
+    """An engine over the notes contract as ``change(data)`` leaves it, alice granted."""
+    data = notes_contract()
+    change(data)
+    (tmp_path / "acme").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "acme" / "notes.json").write_text(json.dumps(data), encoding="utf-8")
+    engine = Engine(MockConfig(contracts_dir=tmp_path), clock=lambda: NOW)
+    environment = engine.environments.create(f"seed {seed}", seed=seed)
+    engine.grant(environment, "notes", "alice", owner="acme")
+    engine.grant(environment, "notes", "bob", owner="acme")
+    client = create_app(engine=engine).test_client()
+
+    def execute(action, payload, account="alice"):
+        answer = client.post(
+            f"/api/v1/connector/acme/notes/action/{action}/execute?account={account}",
+            json=payload,
+            headers={"x-api-key": environment.api_key},
+        )
+        return answer.status_code, answer.get_json()
+
+    execute.engine, execute.environment = engine, environment
+    return execute
+
+
+def optional_note(data):
+    # The create's own note: it also holds the folder (echoed from the input) and who made
+    # it, fields no other action's note has; and the output does not require it.
+    schema = data["actions"]["note.create"]["schema"]
+    output = schema["output"] = copy.deepcopy(schema["output"])  # the get's stays as it is
+    output.pop("required")
+    note = output["properties"]["note"]
+    note["properties"]["folder"] = {"type": "string"}
+    note["properties"]["madeBy"] = {"type": "string", "enum": ["api", "app"]}
+    note["required"] = [*note["required"], "folder", "madeBy"]
+
+
+WORK_T = {"title": "t", "folder": "work"}
+
+
+def test_a_create_answered_without_its_item_makes_one_of_the_creates_item_schema(tmp_path):
+    call = engine_of(tmp_path, optional_note)
+    engine, environment = call.engine, call.environment
+    action = engine.registry.action("notes", "note.create", "acme")
+    # which creates the generator answers without a note (the n-th create is salted by n)
+    without = [
+        i
+        for i in range(12)
+        if "note" not in engine.resources.base_output(environment, action, WORK_T, salt=i)
+    ]
+    assert len(without) >= 2  # positive control: the branch under test is taken
+    notes = {}
+    for i in range(12):
+        status, body = call("note.create", {"title": "t", "folder": "work"})
+        assert status == 200, body
+        notes[i] = body["output"]["note"]
+    for i in without:
+        note = notes[i]
+        assert note["folder"] == "work"  # the input echoed, as generated answers do
+        assert note["madeBy"] in ("api", "app")  # the create's schema, not the get's
+        assert note["title"] == "t"
+        assert isinstance(note["body"], str)
+    bodies = [notes[i]["body"] for i in without]
+    assert len(set(bodies)) == len(bodies)  # each create of the same input its own item
+    # what users snapshot: the same for the same seed, from one version to the next
+    assert without == [2, 5]
+    assert (notes[2]["body"], notes[2]["madeBy"]) == (
+        "Teacher everyone remember society wait thus. Level operation him participant run "
+        "still. Possible tree guy challenge.",
+        "app",
+    )
+    # the same state and calls give the same items (users snapshot them); another account,
+    # or another environment seed, others
+    again = engine_of(tmp_path / "again", optional_note)
+    assert [again("note.create", {"title": "t", "folder": "work"})[1]["output"]["note"]["body"]
+            for _ in range(12)] == [notes[i]["body"] for i in range(12)]  # fmt: skip
+    bob = [call("note.create", {"title": "t", "folder": "work"}, "bob")[1] for _ in range(12)]
+    assert all(bob[i]["output"]["note"]["body"] != notes[i]["body"] for i in without)
+    other = engine_of(tmp_path / "other", optional_note, seed=5)
+    others = [other("note.create", {"title": "t", "folder": "work"})[1] for _ in range(12)]
+    assert all(others[i]["output"]["note"]["body"] != notes[i]["body"] for i in without)
+
+
+def test_an_example_id_is_not_taken_again_once_its_item_is_deleted(call):
+    first = ok(call("tag.create", URGENT))
+    assert first["id"] == "tag-urgent"
+    engine = call.engine
+    tags = engine.resources.collection(engine.default_environment, spec_of(engine, "tags"), "alice")
+    assert tags.remove("tag-urgent")
+    second = ok(call("tag.create", URGENT))
+    assert second["id"] != "tag-urgent"
+    assert re.fullmatch(r"[0-9a-f]{16}", second["id"]), second
+    # a new id of the collection (each account its own), not one generated for the input
+    _, body = call.bob("tag.create", URGENT)
+    assert body["output"]["id"] == "tag-urgent"
+    _, body = call.bob("tag.create", URGENT)
+    assert body["output"]["id"] not in ("tag-urgent", second["id"])
+
+
+def test_an_example_whose_item_has_an_empty_id_gets_a_new_one(tmp_path):
+    def empty_id(data):
+        data["actions"]["tag.create"]["examples"][0]["output"]["id"] = ""
+
+    call = engine_of(tmp_path, empty_id)
+    status, body = call("tag.create", URGENT)
+    assert status == 200, body
+    tag = body["output"]
+    assert (tag["name"], tag["colour"]) == ("urgent", "red")  # the example, with an id
+    assert re.fullmatch(r"[0-9a-f]{16}", tag["id"]), tag
+
+
+def test_a_delete_without_a_declared_output_answers_generated_data_echoing_its_input(tmp_path):
+    def echoing_delete(data):
+        delete = data["actions"]["note.delete"]
+        del delete["resource"]["successOutput"]
+        delete["schema"]["output"] = {
+            "type": "object",
+            "properties": {"note_id": {"type": "string"}, "ok": {"type": "boolean"}},
+            "required": ["note_id", "ok"],
+        }
+
+    call = engine_of(tmp_path, echoing_delete)
+    note = call("note.create", {"title": "x"})[1]["output"]["note"]
+    status, body = call("note.delete", {"note_id": note["id"]})
+    assert status == 200, body
+    assert body["output"]["note_id"] == note["id"]
+    assert isinstance(body["output"]["ok"], bool)
+
+
+def test_a_missing_optional_id_input_names_an_empty_id(tmp_path):
+    def optional_id(data):
+        [note_id] = data["actions"]["note.get"]["schema"]["variables"][:1]
+        note_id["x-required"] = False
+
+    call = engine_of(tmp_path, optional_id)
+    status, body = call("note.get", {})
+    assert (status, body["error"]) == (404, "No note ")
+
+
+def test_seeded_items_follow_the_connector_of_their_collection(contracts):
+    engine = Engine(MockConfig(contracts_dir=contracts), clock=lambda: NOW)
+    environment = engine.default_environment
+    names = {}
+    for connector in ("notes", "jottings"):
+        spec = engine.resources.spec(connector, "tags", "acme")
+        tags = engine.resources.collection(environment, spec, "alice")
+        tags.seed(count=4, seed=7, anchor=NOW)
+        names[connector] = [item["name"] for item in tags.items()]
+    assert len(names["notes"]) == 4
+    assert names["notes"] != names["jottings"]
+
+
+def test_a_factory_sees_its_environment_and_parent_and_each_explicit_items_id(call):
+    from interactor_mock.core.resources.collection import Factory
+
+    engine = call.engine
+    environment = engine.default_environment
+    seen = []
+
+    def build(ctx, index, item_id):
+        seen.append((ctx.environment.id, ctx.account, ctx.parent, ctx.seed, index, item_id))
+        return {"id": item_id, "title": f"note {index}", "body": f"/notes/{item_id}"}
+
+    engine.resources.register_factory(
+        "acme", "notes", "notes", Factory(item_id=lambda ctx, i: f"n-{i}", build=build)
+    )
+    notes = engine.resources.collection(environment, spec_of(engine, "notes"), "alice", "work")
+    notes.seed(count=1, seed=3, anchor=NOW, items=[{"id": "mine", "title": "given"}])
+    assert notes.item("mine") == {"id": "mine", "title": "given", "body": "/notes/mine"}
+    assert notes.item("n-0") == {"id": "n-0", "title": "note 0", "body": "/notes/n-0"}
+    assert sorted(seen) == [
+        (environment.id, "alice", "work", 3, 0, "n-0"),
+        (environment.id, "alice", "work", 3, 1, "mine"),
+    ]
+
+
+def test_fresh_ids_differ_even_before_any_is_stored(call):
+    engine = call.engine
+    tags = engine.resources.collection(engine.default_environment, spec_of(engine, "tags"), "al")
+    ids = [engine.resources.fresh_id(tags) for _ in range(3)]
+    assert len(set(ids)) == 3
+
+
+def test_an_update_without_an_input_map_ignores_an_empty_id_like_input(tmp_path):
+    def tag_update(data):
+        data["actions"]["tag.update"] = action(
+            [variable("id", required=True), variable("name"), variable("parentId")],
+            {**TAG, "properties": {**TAG["properties"], "id": {"type": "string"}}},
+            {"collection": "tags", "operation": "update", "idInput": "id"},
+        )
+
+    call = engine_of(tmp_path, tag_update)
+    tag = call("tag.create", {"name": "x", "parentId": "p-1"})[1]["output"]
+    assert tag["parentId"] == "p-1"
+    status, body = call("tag.update", {"id": tag["id"], "name": "y", "parentId": ""})
+    assert status == 200, body
+    assert (body["output"]["name"], body["output"]["parentId"]) == ("y", "p-1")
+    status, body = call("tag.update", {"id": tag["id"], "parentId": "p-2"})
+    assert body["output"]["parentId"] == "p-2"
+
+
+def test_a_collections_kind_is_the_stored_key_older_states_hold():
+    # The kind keys every stored item: a change would lose the items of existing states.
+    from interactor_mock.core.resources.paths import _project_owned
+
+    assert _project_owned({"a": 1, "b": {"c": 2}}, ("x", "b.c")) == {"b": {"c": 2}}
+    assert _project_owned({"a": 1}, ("x",)) == {}
+
+
+def test_kinds_of_collections_with_and_without_a_parent(call):
+    engine = call.engine
+    environment = engine.default_environment
+    tags = engine.resources.collection(environment, spec_of(engine, "tags"), "alice")
+    notes = engine.resources.collection(environment, spec_of(engine, "notes"), "alice", "work")
+    assert tags.kind == "resource|acme/notes|tags|alice|"
+    assert notes.kind == "resource|acme/notes|notes|alice|work"
+
+
+def test_an_action_without_a_resource_is_named_when_asked_for_its_collection(call):
+    from interactor_mock.core.calls import ActionCall
+    from interactor_mock.errors import UnknownCollection
+
+    engine = call.engine
+    search = engine.registry.action("notes", "note.search", "acme")
+    answer = ActionCall(engine.default_environment, search, "alice", {"query": "q"})
+    for ask in (engine.resources.execute, engine.resources.for_call):
+        with pytest.raises(UnknownCollection) as unknown:
+            ask(answer)
+        assert str(unknown.value) == "acme/notes:note.search declares no resource"
+
+
+def test_a_not_found_is_shaped_by_the_calling_action_in_a_mixed_collection(tmp_path):
+    # One -v1-shaped action in a collection of plain ones: only it answers a provider 404.
+    def mixed(data):
+        data["actions"]["tag.fetch"] = action(
+            [variable("id", required=True)],
+            provider({"type": "object", "properties": {"name": {"type": "string"}}}),
+            {"collection": "tags", "operation": "get", "idInput": "id", "itemField": "body"},
+        )
+
+    call = engine_of(tmp_path, mixed)
+    status, body = call("tag.get", {"id": "nope"})
+    assert (status, "output" in body) == (404, False), body
+    status, body = call("tag.fetch", {"id": "nope"})
+    assert (status, body["output"]["status_code"]) == (200, 404), body
