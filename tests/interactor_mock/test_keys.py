@@ -324,3 +324,21 @@ def test_a_key_whose_environment_vanished_is_unknown(engine, dev):
     with pytest.raises(Unauthorized) as raised:
         engine.environments.resolve(dev.api_key)
     assert raised.value.message == "Invalid API key: no environment has this key"
+
+
+OTHER_KEY = "interactor_BBBBBBBB_" + "B" * 32  # well shaped, visibly fake
+
+
+def test_ensure_keeps_the_environment_another_process_made_first(clock):
+    # Two workers bootstrapping one shared store: the first to write decides the key.
+    store = MemoryStore()
+    first = Environments(store, clock=clock).ensure("Development", "development")
+    second = Environments(store, clock=clock).ensure(
+        "Development", "development", api_key=OTHER_KEY
+    )
+    assert second.api_key == first.api_key
+    assert second.to_json() == first.to_json()
+    assert Environments(store, clock=clock).resolve(first.api_key).id == "development"
+    with pytest.raises(Unauthorized):
+        Environments(store, clock=clock).resolve(OTHER_KEY)
+
