@@ -341,4 +341,3 @@ def test_ensure_keeps_the_environment_another_process_made_first(clock):
     assert Environments(store, clock=clock).resolve(first.api_key).id == "development"
     with pytest.raises(Unauthorized):
         Environments(store, clock=clock).resolve(OTHER_KEY)
-
