@@ -34,6 +34,23 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("environments", "xǁEnvironmentsǁresolve", "raise Unauthorized(None)",
      "without a message Unauthorized says its class message, 'Missing x-api-key header', "
      "the text passed"),
+    # --- oauth --------------------------------------------------------------------------
+    ("oauth", "x__is_uri", "ord(c) <= 32",
+     "32 is the space, which isspace() already refuses"),
+    ("oauth", "x__is_uri", "ord(c) < 33", "as above"),
+    ("oauth", "x_check_redirect_url", "urlsplit(None).port",
+     "a URI matching the pattern has a port urlsplit reads (0 to 65535, leading zeros "
+     "allowed) and IP literals the URI format checked: the check is defensive, never fails"),
+    ("oauth", "xǁOAuthǁ__init__", "max_pending: int = 10001",
+     "its one caller, the engine, always passes max_pending (config.max_pending_grants)"),
+    ("oauth", "xǁOAuthǁcredentials", "key=None)",
+     "the keys of one kind are unique: sorting (key, value) pairs sorts them by key alone"),
+    ("oauth", "xǁOAuthǁcredentials", "CREDENTIAL_KIND), )", "as above"),
+    ("oauth", "xǁOAuthǁpending", "if (env_id is not None) or True",
+     "every store answers None for the scope None, as the guard does"),
+    ("oauth", "xǁOAuthǁstart", 'contract.auth.get("provider", None)',
+     "the contract meta-schema requires auth.provider, so the default is never read"),
+    ("oauth", "xǁOAuthǁstart", 'contract.auth.get("provider", )', "as above"),
     # --- journal ------------------------------------------------------------------------
     ("journal", "x_capped", "len(text) * 5 <= limit",
      "the shortcut is only a fast path: a text it lets through is measured in bytes next, "

@@ -139,3 +139,53 @@ def test_a_body_that_stalls_is_closed(short_timeout_server):
             answer += chunk
         assert answer.startswith(b"HTTP/1.1 408 ")
         assert b'"error":"The request body did not arrive in time"' in answer
+
+
+def test_a_sweep_runs_at_exactly_every_sweep_min_th_start_while_few_are_live(clock):
+    # The cadence: a sweep after SWEEP_MIN starts (or as many as are live, if more), so that
+    # its cost is constant per call. Expired states tell when a sweep ran.
+    engine = Engine(MockConfig(state_ttl_seconds=60), clock=clock)
+    env = engine.default_environment
+    swept_after = []
+    for n in range(1, 3 * oauth_module.SWEEP_MIN + 1):
+        start(engine, env)
+        if n > 1 and len(pending_states(engine)) == 1:  # only this start's state is left
+            swept_after.append(n)
+        clock.advance(seconds=61)  # every state so far expires
+    sweep_min = oauth_module.SWEEP_MIN
+    assert swept_after == [sweep_min, 2 * sweep_min, 3 * sweep_min]
+
+
+def test_a_state_or_code_expires_at_exactly_its_ttl_and_the_sweep_forgets_it(clock):
+    engine = Engine(MockConfig(state_ttl_seconds=60, code_ttl_seconds=10), clock=clock)
+    env = engine.default_environment
+    kept, gone = start(engine, env), start(engine, env)
+    code = engine.oauth.approve(engine.oauth.pending(kept))
+    clock.advance(seconds=10)  # the code's ttl exactly
+    assert engine.oauth.sweep() == 2  # the two states; the code is gone
+    assert engine.store.items("", "oauth-code") == []
+    assert code not in {c for c, _ in engine.store.items("", "oauth-code")}
+    clock.advance(seconds=50)  # the states' ttl exactly
+    assert engine.oauth.sweep() == 0
+    assert pending_states(engine) == set()
+    assert {kept, gone} & {s for s, _ in engine.store.items(env.id, "oauth-state")} == set()
+
+
+def test_a_sweep_counts_the_live_states_and_codes_it_keeps(clock):
+    engine = Engine(MockConfig(), clock=clock)
+    env = engine.default_environment
+    states = [start(engine, env) for _ in range(3)]
+    for state in states[:2]:
+        engine.oauth.approve(engine.oauth.pending(state))
+    assert engine.oauth.sweep() == 5
+
+
+def test_a_sweep_drops_an_index_entry_whose_state_another_worker_took(clock):
+    # The index ("" scope) lists each state with its environment; a worker that takes the
+    # state between the sweep's listing and its read leaves the entry without its state.
+    engine = Engine(MockConfig(), clock=clock)
+    env = engine.default_environment
+    live = start(engine, env)
+    engine.store.put("", "oauth-state", "taken-meanwhile", env.id)
+    assert engine.oauth.sweep() == 1
+    assert pending_states(engine) == {live}

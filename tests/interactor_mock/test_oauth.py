@@ -370,3 +370,13 @@ def test_without_the_uri_validator_only_white_space_and_controls_are_refused(mon
     for bad in ("http://a.example/a b", "http://a.example/\x01", "http://a.example/\t"):
         assert oauth._is_uri(bad) is False, bad
     assert oauth._is_uri("http://a.example/~!") is True
+
+
+def test_an_unknown_code_is_refused_with_its_own_message(engine, dev, gmail):
+    url = engine.oauth.start(
+        dev, gmail, "amy", redirect_url=None, skip_input=False, public_url="http://m"
+    )
+    state = url.rsplit("state=", 1)[1]
+    with pytest.raises(GrantError) as refused:
+        engine.oauth.exchange(state, "not-a-code", "google")
+    assert str(refused.value) == "Unknown or already used authorization code"
