@@ -101,6 +101,7 @@ TARGETS: dict[str, Target] = {
                 f"{T}test_{name}.py"
                 for name in (
                     "execute",
+                    "execute_paths",
                     "api",
                     "input_policy",
                     "scenarios",

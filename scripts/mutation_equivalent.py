@@ -51,6 +51,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("oauth", "xǁOAuthǁstart", 'contract.auth.get("provider", None)',
      "the contract meta-schema requires auth.provider, so the default is never read"),
     ("oauth", "xǁOAuthǁstart", 'contract.auth.get("provider", )', "as above"),
+    # --- execute ------------------------------------------------------------------------
+    ("execute", "x__close", "candidates, n=2, cutoff=0.6",
+     "get_close_matches lists the best match first: found[0] is the same however many"),
+    ("execute", "x__close", "get_close_matches(name, candidates, cutoff=0.6)", "as above"),
+    ("execute", "x__close", "candidates, n=1, )", "0.6 is get_close_matches' default cutoff"),
     # --- journal ------------------------------------------------------------------------
     ("journal", "x_capped", "len(text) * 5 <= limit",
      "the shortcut is only a fast path: a text it lets through is measured in bytes next, "
