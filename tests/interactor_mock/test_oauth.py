@@ -380,3 +380,29 @@ def test_an_unknown_code_is_refused_with_its_own_message(engine, dev, gmail):
     with pytest.raises(GrantError) as refused:
         engine.oauth.exchange(state, "not-a-code", "google")
     assert str(refused.value) == "Unknown or already used authorization code"
+
+
+def test_a_code_another_worker_took_meanwhile_is_refused_and_grants_nothing(
+    engine, dev, gmail, monkeypatch
+):
+    # Two callbacks with one code on two workers: both read it, one takes it; the other
+    # finds nothing to take and must not store a credential.
+    url = engine.oauth.start(
+        dev, gmail, "amy", redirect_url=None, skip_input=False, public_url="http://m"
+    )
+    state = url.rsplit("state=", 1)[1]
+    code = engine.oauth.approve(engine.oauth.pending(state))
+    taken = engine.store.take("", "oauth-code", code)  # the other worker's take
+    assert taken is not None
+    real_get = engine.store.get
+
+    def get(scope, kind, key):  # this worker read the code before the other took it
+        if (scope, kind, key) == ("", "oauth-code", code):
+            return taken
+        return real_get(scope, kind, key)
+
+    monkeypatch.setattr(engine.store, "get", get)
+    with pytest.raises(GrantError) as refused:
+        engine.oauth.exchange(state, code, "google")
+    assert str(refused.value) == "Unknown or already used authorization code"
+    assert [c.account for c in engine.oauth.credentials(dev.id)] == []
