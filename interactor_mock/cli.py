@@ -18,6 +18,7 @@ from interactor_mock.tooling import verify
 from interactor_mock.tooling.options import EXIT_CODES_EPILOG
 from interactor_mock.tooling.options import host_address
 from interactor_mock.tooling.options import port_number
+from interactor_mock.tooling.options import stop_on_ctrl_c
 
 __all__ = ["main"]
 
@@ -260,6 +261,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         # Ready is said inside the try: a Ctrl-C the moment a script reads it still stops
         # cleanly. werkzeug's serve_forever returns on Ctrl-C itself; caught for older ones.
+        stop_on_ctrl_c()
         print(ready, flush=True)
         server.serve_forever(poll_interval=0.1)
     except KeyboardInterrupt:

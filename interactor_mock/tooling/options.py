@@ -13,7 +13,9 @@ import argparse
 import ipaddress
 import os
 import re
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from interactor_mock.config import DEFAULT_BASE_URL
@@ -176,3 +178,16 @@ def deprecated_directory(positional: Path | None, option: Path | None, command: 
         file=sys.stderr,
     )
     return option if option is not None else positional
+
+
+def stop_on_ctrl_c() -> None:
+    """Make Ctrl-C (SIGINT) stop this process's server, whatever it inherited.
+
+    A background job of a script starts with SIGINT ignored (POSIX shells do that when job
+    control is off), and Python then leaves it ignored: ``kill -INT`` would not stop the
+    werkzeug servers of ``serve --state memory`` and ``record``. granian's own servers handle
+    SIGINT whatever they inherited; these now do too. Only the main thread can set a handler
+    (``main()`` run on another thread, as some embedders do, keeps what it has).
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -50,6 +50,7 @@ from interactor_mock.tooling.drift import compare_response
 from interactor_mock.tooling.options import add_api_arguments
 from interactor_mock.tooling.options import add_contracts_argument
 from interactor_mock.tooling.options import port_number
+from interactor_mock.tooling.options import stop_on_ctrl_c
 from interactor_mock.tooling.scrub import Scrubber
 from interactor_mock.tooling.scrub import ScrubError
 from interactor_mock.tooling.scrub import ScrubLeak
@@ -673,8 +674,10 @@ def run_command(args: argparse.Namespace) -> int:
     origin = f"http://127.0.0.1:{server.server_port}"
     print(f"interactor-mock record: proxy on {origin}/api/v1 -> {proxy.base_url}", flush=True)
     print("  point the client at that base URL; any x-api-key works (the proxy sends yours)")
-    print(f"  scrubbed recordings go to {args.out}   (Ctrl-C to stop)", flush=True)
+    stop_on_ctrl_c()
     try:
+        # Ready is said inside the try: a Ctrl-C the moment a script reads it stops cleanly.
+        print(f"  scrubbed recordings go to {args.out}   (Ctrl-C to stop)", flush=True)
         server.serve_forever(poll_interval=0.1)
     except KeyboardInterrupt:
         pass
