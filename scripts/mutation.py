@@ -145,7 +145,7 @@ TARGETS: dict[str, Target] = {
 }
 
 #: The modules .ci/run checks on every run (a few minutes in all on 2 cores); the others
-#: (resources, scrub and the SQLite and Redis stores: about 45 minutes) run weekly.
+#: (resources, scrub and the SQLite and Redis stores: 36 to 49 minutes) run weekly.
 QUICK = ("environments", "oauth", "journal", "execute", "store-memory", "store-codec")
 
 MUTMUT_SECTION = """
