@@ -37,6 +37,7 @@ from dataclasses import field
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "mutation-report.md"
@@ -307,6 +308,7 @@ def run_target(name: str, *, time_limit: float, max_children: int) -> Result:
                 result.statuses[found[1]] = found[2].strip()
         if not result.checked:
             print(f"   mutmut checked nothing; the end of its output:\n{tail}", file=sys.stderr)
+        equivalents = _load_equivalents()  # once a run: the file may be edited between runs
         for mutant, status in result.statuses.items():
             if status in ("survived", "no tests"):
                 shown = _mutmut(work, "show", mutant, timeout=60)
@@ -315,7 +317,7 @@ def run_target(name: str, *, time_limit: float, max_children: int) -> Result:
                     for line in shown.splitlines()
                     if line[:1] in "+-" and line[:3] not in ("+++", "---")
                 )
-                why = equivalent_because(name, mutant, result.diffs[mutant])
+                why = equivalent_because(name, mutant, result.diffs[mutant], equivalents)
                 if why is not None and status == "survived":
                     result.equivalent[mutant] = why
     return result
@@ -332,16 +334,21 @@ def in_target(target: Target, mutant: str) -> bool:
     return mutant.startswith(modules)
 
 
-def equivalent_because(target: str, mutant: str, diff: str) -> str | None:
-    """Why a surviving mutant is equivalent, from ``scripts/mutation_equivalent.py``, or
-    None (a survivor: a missing test)."""
+def _load_equivalents() -> Any:
+    """``scripts/mutation_equivalent.py``, read afresh."""
     spec = importlib.util.spec_from_file_location("mutation_equivalent", EQUIVALENT_FILE)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def equivalent_because(target: str, mutant: str, diff: str, equivalents: Any) -> str | None:
+    """Why a surviving mutant is equivalent, by ``equivalents`` (the loaded
+    ``scripts/mutation_equivalent.py``), or None (a survivor: a missing test)."""
     function = mutant.rsplit("__mutmut_", 1)[0].rsplit(".", 1)[-1]
-    found: str | None = module.why_equivalent(target, function, diff)
+    found: str | None = equivalents.why_equivalent(target, function, diff)
     return found
 
 

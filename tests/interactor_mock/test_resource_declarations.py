@@ -6,6 +6,7 @@ shows, not-found answers, and a ``-v1``-shaped connector's provider answers."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import random
 import re
@@ -423,29 +424,19 @@ def call(contracts, clock):
     client = create_app(engine=engine).test_client()
     default = engine.default_environment
 
-    def execute(action, payload=None, *, environment=None, connector="acme/notes"):
+    def execute(action, payload=None, *, environment=None, connector="acme/notes", account="alice"):
         environment = environment or default
         owner, name = connector.split("/")
-        engine.grant(environment, name, "alice", owner=owner)
+        engine.grant(environment, name, account, owner=owner)
         response = client.post(
-            f"/api/v1/connector/{connector}/action/{action}/execute?account=alice",
-            json=payload or {},
-            headers={"x-api-key": environment.api_key},
-        )
-        return response.status_code, response.get_json()
-
-    def as_bob(action, payload=None, *, environment=None):
-        environment = environment or default
-        engine.grant(environment, "notes", "bob", owner="acme")
-        response = client.post(
-            f"/api/v1/connector/acme/notes/action/{action}/execute?account=bob",
+            f"/api/v1/connector/{connector}/action/{action}/execute?account={account}",
             json=payload or {},
             headers={"x-api-key": environment.api_key},
         )
         return response.status_code, response.get_json()
 
     execute.engine = engine
-    execute.bob = as_bob
+    execute.bob = functools.partial(execute, account="bob")
     return execute
 
 
@@ -880,14 +871,11 @@ def test_a_collection_pages_by_a_behaviours_order_and_filter(call):
 
 
 def test_a_create_whose_output_does_not_require_the_item_still_answers_a_valid_item(tmp_path):
-    data = notes_contract()
-    create = data["actions"]["note.create"]["schema"]["output"]
-    create.pop("required")
-    (tmp_path / "acme").mkdir()
-    (tmp_path / "acme" / "notes.json").write_text(json.dumps(data), encoding="utf-8")
-    engine = Engine(MockConfig(contracts_dir=tmp_path), clock=lambda: NOW)
-    environment = engine.environments.create("optional item", seed=4)
-    engine.grant(environment, "notes", "alice", owner="acme")
+    def optional(data):
+        data["actions"]["note.create"]["schema"]["output"].pop("required")
+
+    call = engine_of(tmp_path, optional)
+    engine, environment = call.engine, call.environment
     # positive control: the generator alone leaves the optional note out of some answers
     generated = [
         engine.resources.base_output(
@@ -896,26 +884,18 @@ def test_a_create_whose_output_does_not_require_the_item_still_answers_a_valid_i
         for i in range(10)
     ]
     assert any("note" not in output for output in generated)
-    client = create_app(engine=engine).test_client()
-    headers = {"x-api-key": environment.api_key}
-    base = "/api/v1/connector/acme/notes/action"
     notes = []
     for i in range(10):
-        answer = client.post(
-            f"{base}/note.create/execute?account=alice", json={"title": f"n{i}"}, headers=headers
-        )
-        assert answer.status_code == 200, answer.get_json()
-        note = answer.get_json()["output"]["note"]
+        status, body = call("note.create", {"title": f"n{i}"})
+        assert status == 200, body
+        note = body["output"]["note"]
         assert set(note) >= {"id", "title", "body"}
         assert note["title"] == f"n{i}"
         assert isinstance(note["body"], str)
         notes.append(note)
     assert len({note["id"] for note in notes}) == 10
     for note in notes:  # stored as answered
-        got = client.post(
-            f"{base}/note.get/execute?account=alice", json={"note_id": note["id"]}, headers=headers
-        )
-        assert got.get_json()["output"]["note"] == note
+        assert call("note.get", {"note_id": note["id"]})[1]["output"]["note"] == note
 
 
 def test_an_empty_id_input_is_ignored_and_any_other_value_is_set(call):

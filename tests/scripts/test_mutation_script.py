@@ -102,3 +102,41 @@ def test_quick_names_the_modules_ci_runs(mutation, monkeypatch, tmp_path):
     assert mutation.main(["--quick", "--report", str(tmp_path / "r.md"), "--min-score", "90"]) == 0
     assert ran == ["environments", "oauth", "journal", "execute", "store-memory", "store-codec"]
     assert set(ran) < set(mutation.TARGETS)
+
+
+def test_a_survivor_is_equivalent_only_by_an_entry_or_the_sql_rule(mutation):
+    equivalents = mutation._load_equivalents()
+    codec = (
+        '-    data = text.encode("utf-8", "surrogatepass")\n'
+        '+    data = text.encode("UTF-8", "surrogatepass")'
+    )
+    assert (
+        mutation.equivalent_because(
+            "journal", "interactor_mock.core.journal.x_capped__mutmut_21", codec, equivalents
+        )
+        == "the same codec"
+    )
+    # the same diff in another module or function is no entry's
+    assert (
+        mutation.equivalent_because(
+            "oauth", "interactor_mock.core.journal.x_capped__mutmut_21", codec, equivalents
+        )
+        is None
+    )
+    sql = '-        db.execute("COMMIT")\n+        db.execute("commit")'
+    assert (
+        mutation.equivalent_because(
+            "store-sqlite",
+            "interactor_mock.store.sqlite.xǁSqliteStoreǁflush__mutmut_16",
+            sql,
+            equivalents,
+        )
+        == "only the case of SQL changes: SQLite reads keywords and names in any case"
+    )
+    quoted = "-    x = db.execute(\"SELECT 'a'\")\n+    x = db.execute(\"SELECT 'A'\")"
+    assert (
+        mutation.equivalent_because(
+            "store-sqlite", "interactor_mock.store.sqlite.x_f__mutmut_1", quoted, equivalents
+        )
+        is None
+    )  # a quoted literal's case is data
